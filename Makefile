@@ -1,0 +1,43 @@
+# The two commands of the README are `make run` and `make test`; both set up first.
+# `make setup` is idempotent: it only does work when pyproject.toml or uv.lock changed.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/uv/bin/uv
+VENV := .venv
+STAMP := $(VENV)/.scopeline-synced
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(shell command -v $(PYTHON))
+
+.PHONY: setup run test check lint typecheck pytest bench clean help
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)/uv
+	$(TOOLS)/uv/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --all-groups
+	@touch $@
+
+setup: $(STAMP)  ## Create .venv with the locked dependencies (quick when nothing changed)
+
+run: setup  ## Set up, then run Scopeline on the bundled example agreement
+	$(VENV)/bin/scopeline check examples/acme-website.yaml
+	$(VENV)/bin/scopeline status examples/acme-website.yaml
+
+test: setup  ## Set up, then run every check: ruff, ruff format --check, mypy --strict, pytest
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest
+
+bench: setup  ## Print the performance figures
+	$(VENV)/bin/python bench/cli_start.py
+
+clean:  ## Remove the virtual environments
+	rm -rf $(VENV) $(TOOLS)

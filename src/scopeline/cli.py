@@ -1,0 +1,234 @@
+"""The ``scopeline`` command: the core's engine on an agreement file, no database needed.
+
+Kept light on purpose: it imports the core only (never Django), so it starts fast.
+Exit codes: 0 success, 1 unexpected failure, 2 bad input (a bad agreement file, a bad option).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from scopeline import __version__
+from scopeline.core.errors import AgreementError
+from scopeline.core.languages import SUPPORTED_LANGUAGES, Language, parse_language
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from scopeline.core.agreement import Agreement
+    from scopeline.core.ledger import Allowance, ProjectState
+
+EXIT_BAD_INPUT = 2
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class _LanguageType(click.ParamType):  # type: ignore[type-arg]
+    name = "LANG"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Language:
+        lang = parse_language(str(value))
+        if lang is None:
+            self.fail(f"{value!r} is not one of {', '.join(SUPPORTED_LANGUAGES)}", param, ctx)
+        return lang
+
+
+def _fail_on_agreement(error: AgreementError) -> NoReturn:
+    for problem in error.problems:
+        click.echo(f"error: {problem}", err=True)
+    count = len(error.problems)
+    click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was changed.", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _load(path: str) -> Agreement:
+    from scopeline.core.loading import load_agreement
+
+    try:
+        return load_agreement(path)
+    except AgreementError as exc:
+        _fail_on_agreement(exc)
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="scopeline")
+def cli() -> None:
+    """Scopeline: say "no" to a client, or "yes, for a price", without losing the client.
+
+    Works on an agreement file (YAML or JSON, format v1). Start with `scopeline init`,
+    check the file with `scopeline check`, and see where the project stands with
+    `scopeline status`.
+    """
+
+
+@cli.command()
+@click.argument("file", default="agreement.yaml", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+def init(file: str, force: bool) -> None:
+    """Write a commented example agreement to FILE (default: agreement.yaml; - for stdout).
+
+    Edit it to describe your project, then run `scopeline check FILE`.
+    """
+    template = resources.files("scopeline.core").joinpath("data/agreement-template.yaml")
+    text = template.read_text(encoding="utf-8")
+    if file == "-":
+        click.echo(text, nl=False)
+        return
+    target = Path(file)
+    if target.exists() and not force:
+        click.echo(f"error: {file} already exists; use --force to overwrite it.", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"error: cannot write {file}: {exc.strerror}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"Wrote {file}. Edit it, then run: scopeline check {file}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-q", "--quiet", is_flag=True, help="Print problems only.")
+def check(files: tuple[str, ...], quiet: bool) -> None:
+    """Validate one or more agreement FILES; exit code 2 if any has a problem."""
+    from scopeline.core.loading import load_agreement
+
+    bad = 0
+    for file in files:
+        try:
+            agreement = load_agreement(file)
+        except AgreementError as exc:
+            bad += 1
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            continue
+        if not quiet:
+            click.echo(
+                f"{file}: OK — {agreement.project}: "
+                f"{_plural(len(agreement.scope), 'scope item')}, "
+                f"{_plural(len(agreement.exclusions), 'exclusion')}, "
+                f"{_plural(len(agreement.ledger), 'ledger event')}"
+            )
+    if bad:
+        click.echo(f"{bad} of {len(files)} file{'s' if len(files) != 1 else ''} invalid.", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--lang",
+    type=_LanguageType(),
+    default=None,
+    help="Language of the statement (en, fi, ro, zh-Hant, zh-Hans). Default: the client's.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for scripts (amounts as exact decimal strings).",
+)
+def status(file: str, lang: Language | None, fmt: str) -> None:
+    """Show where the project in FILE stands: money, allowances, hours, and the statement.
+
+    The statement is written for the client, in the client's language unless --lang is given.
+    """
+    from scopeline.core.ledger import project_state
+    from scopeline.core.status import status_statement
+
+    agreement = _load(file)
+    state = project_state(agreement)
+    language: Language = lang or agreement.lang
+    statement = status_statement(agreement, state, language)
+    if fmt == "json":
+        payload = {
+            "project": agreement.project,
+            "client": agreement.client.name,
+            "state": state.as_dict(),
+            "statement": {"lang": language, "text": statement},
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    click.echo(_state_table(agreement, state))
+    click.echo("")
+    click.echo(f"Statement ({language}):")
+    click.echo(statement)
+
+
+def _state_table(agreement: Agreement, state: ProjectState) -> str:
+    from scopeline.core.money import format_money, format_number
+
+    def money(value: Decimal | None) -> str:
+        return "—" if value is None else format_money(value, state.currency, "en", trim=False)
+
+    def allowance(a: Allowance) -> str:
+        if a.agreed is None:
+            return f"{a.used} used (no limit agreed)"
+        text = f"{a.used} of {a.agreed} used, {a.left} left"
+        return text + (f", {a.over} over" if a.over else "")
+
+    rows = [
+        ("Project", agreement.project),
+        ("Client", f"{agreement.client.name} ({agreement.lang})"),
+        (
+            "Price",
+            f"{state.price_model}, bid {money(state.bid)}, rate {money(state.hourly_rate)}/h",
+        ),
+        (
+            "Change orders",
+            f"{len(state.change_orders)} accepted, {money(state.change_orders_total)}"
+            + (
+                f"; pending: {', '.join(state.pending_change_orders)}"
+                if state.pending_change_orders
+                else ""
+            ),
+        ),
+        ("Fees to date", money(state.fees)),
+        ("Paid", money(state.paid)),
+        ("Outstanding", money(state.outstanding)),
+        ("Deposit due", money(state.deposit_due)),
+        ("Concepts", allowance(state.concepts)),
+        ("Revision rounds", allowance(state.revision_rounds)),
+        (
+            "Hours",
+            f"{format_number(state.hours_logged, 'en')} logged"
+            + (
+                f" of {format_number(state.hours_budgeted, 'en')} budgeted"
+                if state.hours_budgeted is not None
+                else ""
+            )
+            + f" ({format_number(state.hours_favor, 'en')} as favours)",
+        ),
+        ("Effective rate", f"{money(state.effective_hourly_rate)}/h"),
+        (
+            "Goodwill",
+            f"{format_number(state.goodwill_hours_used, 'en')} of "
+            f"{format_number(state.goodwill_budget_hours, 'en')} h used, "
+            f"{format_number(state.goodwill_hours_left, 'en')} h left",
+        ),
+    ]
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def main() -> None:
+    """Entry point of the ``scopeline`` console script."""
+    cli(prog_name="scopeline")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
