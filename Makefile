@@ -21,10 +21,11 @@ $(UV):
 	$(TOOLS)/uv/bin/pip install --quiet "uv==$(UV_VERSION)"
 
 $(STAMP): pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --all-groups
+	$(UV) sync --frozen --all-groups --compile-bytecode
 	@touch $@
 
 setup: $(STAMP)  ## Create .venv with the locked dependencies (quick when nothing changed)
+	@$(VENV)/bin/python -m compileall -q src
 
 run: setup  ## Set up, then run Scopeline on the bundled example agreement
 	$(VENV)/bin/scopeline check examples/acme-website.yaml
