@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from scopeline.core.agreement import Agreement
     from scopeline.core.ledger import Allowance, ProjectState
+    from scopeline.core.triage.engine import TriageEngine
 
 EXIT_BAD_INPUT = 2
 
@@ -163,6 +164,116 @@ def status(file: str, lang: Language | None, fmt: str) -> None:
     click.echo("")
     click.echo(f"Statement ({language}):")
     click.echo(statement)
+
+
+@cli.command()
+@click.option(
+    "--agreement",
+    "agreement_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The agreement file (YAML or JSON) the messages are about.",
+)
+@click.argument("message", required=False)
+@click.option(
+    "--jsonl",
+    "jsonl",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help='Triage a batch: one {"id": ..., "text": ...} per line (- for stdin).',
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="With --jsonl: write the verdicts here (written whole at the end) instead of stdout.",
+)
+@click.option(
+    "--catalogue",
+    "catalogues",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="An estimate catalogue (YAML) to merge over the shipped one; repeatable.",
+)
+@click.option("--compact", is_flag=True, help="One line of JSON for a single message.")
+def triage(
+    agreement_file: str,
+    message: str | None,
+    jsonl: str | None,
+    output: str | None,
+    catalogues: tuple[str, ...],
+    compact: bool,
+) -> None:
+    """Triage client messages: kind, language, scope clause, estimate, price, action, reasons.
+
+    Give one MESSAGE as an argument (- or nothing reads it from stdin), or a batch with
+    --jsonl. Prints one JSON verdict per message, in input order, with the input's ids.
+    A message never makes this fail: unreadable ones get kind "other" with a reason.
+    """
+    if message is not None and jsonl is not None:
+        raise click.UsageError("give either MESSAGE or --jsonl, not both")
+    if output is not None and jsonl is None:
+        raise click.UsageError("--output goes with --jsonl")
+    agreement = _load(agreement_file)
+    from scopeline.core.triage.estimate import CatalogueError, load_catalogue
+
+    try:
+        catalogue = load_catalogue(catalogues) if catalogues else None
+    except CatalogueError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    from scopeline.core.triage.engine import TriageEngine
+
+    engine = TriageEngine(catalogue=catalogue) if catalogue else TriageEngine()
+    if jsonl is None:
+        if message is None or message == "-":
+            message = sys.stdin.buffer.read().decode("utf-8", "replace")
+        verdict = engine.triage(agreement, message)
+        click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False, indent=None if compact else 2))
+        return
+    _triage_batch(engine, agreement, jsonl, output)
+
+
+def _triage_batch(
+    engine: TriageEngine, agreement: Agreement, source: str, output: str | None
+) -> None:
+    from scopeline.core.triage.batch import read_jsonl, write_atomically
+
+    try:
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as exc:
+        click.echo(f"error: cannot read {source}: {exc.strerror}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    items, problems = read_jsonl(raw)
+    for problem in problems:
+        click.echo(f"warning: {source}:{problem}", err=True)
+    verdicts = engine.triage_many(agreement, ((i.id, i.text) for i in items))
+    lines: list[str] = []
+    show_progress = sys.stdout.isatty() or (output is not None and sys.stderr.isatty())
+    with click.progressbar(
+        verdicts,
+        length=len(items),
+        label="Triaging",
+        file=sys.stderr,
+        hidden=not show_progress,
+    ) as bar:
+        for item, verdict in zip(items, bar, strict=True):
+            data = verdict.as_dict()
+            data["id"] = item.id
+            if item.error:
+                reasons = data["reasons"]
+                data["reasons"] = [item.error, *(reasons if isinstance(reasons, list) else [])]
+            line = json.dumps(data, ensure_ascii=False)
+            if output is None:
+                click.echo(line)
+            else:
+                lines.append(line)
+    if output is not None:
+        try:
+            write_atomically(Path(output), "".join(f"{line}\n" for line in lines))
+        except OSError as exc:
+            click.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        click.echo(f"Wrote {len(lines)} verdicts to {output}.", err=True)
 
 
 def _state_table(agreement: Agreement, state: ProjectState) -> str:

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from scopeline.core.ledger import Allowance, ProjectState, project_state
     from scopeline.core.loading import agreement_from_data, load_agreement, parse_agreement
     from scopeline.core.status import status_statement
+    from scopeline.core.triage.engine import TriageEngine
+    from scopeline.core.triage.verdict import Verdict
 
 _EXPORTS: dict[str, str] = {
     "Agreement": "agreement",
@@ -50,6 +52,8 @@ _EXPORTS: dict[str, str] = {
     "load_agreement": "loading",
     "parse_agreement": "loading",
     "status_statement": "status",
+    "TriageEngine": "triage.engine",
+    "Verdict": "triage.verdict",
 }
 
 __all__ = [
@@ -69,6 +73,8 @@ __all__ = [
     "Provider",
     "ScopeItem",
     "ScopelineError",
+    "TriageEngine",
+    "Verdict",
     "agreement_from_data",
     "load_agreement",
     "parse_agreement",

@@ -116,8 +116,13 @@ def _parse_yaml(source: str, text: str) -> Document:
         if problems:
             raise ParseError(problems)
         data = loader.construct_document(node)
+        if data is None:
+            raise _problem(source, None, "the file is empty")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        at_end = mark is not None and mark.line >= text.count("\n")
+        if at_end and exc.context_mark is not None:
+            mark = exc.context_mark  # "unexpected end of stream": point at what was left open
         line = mark.line + 1 if mark else None
         what = exc.problem or exc.context or "syntax error"
         raise _problem(source, line, f"YAML syntax error: {what}") from None

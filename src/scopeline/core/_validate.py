@@ -6,10 +6,14 @@ error at the struct's path, and the agreement loader appends the field to that p
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Final
 
 FIELD_MARK: Final = "@field "
+MAX_NUMBER: Final = Decimal(10) ** 12
+"""No amount or hour count in an agreement reaches a trillion; larger is a typo. The cap also
+keeps every product (hours x rate, sums of a long ledger) inside Decimal's 28 digits."""
 
 
 class FieldError(ValueError):
@@ -21,6 +25,8 @@ class FieldError(ValueError):
 
 def shown(value: object) -> str:
     """A value as it appears in an error message."""
+    if isinstance(value, dt.date):
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, Decimal):
@@ -48,6 +54,8 @@ def require_number(
         return
     if not value.is_finite():
         raise FieldError(field, f"must be a finite number, got {shown(value)}")
+    if abs(value) >= MAX_NUMBER:
+        raise FieldError(field, f"is too large, got {shown(value)}")
     if positive and value <= 0:
         raise FieldError(field, f"must be a positive number, got {shown(value)}")
     if value < 0:

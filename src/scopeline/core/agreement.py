@@ -7,6 +7,7 @@ names are the contract with users and tools described in ``docs/agreement-format
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from decimal import Decimal
 from typing import Final, Literal
 
@@ -137,11 +138,28 @@ class Policy(_Struct, frozen=True):
     """Hours of favours the project can give in all."""
     rush_surcharge_percent: Decimal = Decimal(25)
     """Added to the price of work asked to be delivered earlier."""
+    actions: dict[str, str] = msgspec.field(default_factory=dict)
+    """Overrides of the baseline decision table: ``{kind: action}``, e.g. ``{refund: answer}``."""
 
     def __post_init__(self) -> None:
+        from scopeline.core.triage.contract import ACTIONS, KINDS
+
         require_number("favor_max_hours", self.favor_max_hours)
         require_number("goodwill_budget_hours", self.goodwill_budget_hours)
         require_number("rush_surcharge_percent", self.rush_surcharge_percent)
+        for kind, action in self.actions.items():
+            if kind not in KINDS:
+                hint = difflib.get_close_matches(kind, KINDS, n=1)
+                message = f"unknown request kind {kind!r}; expected one of {', '.join(KINDS)}"
+                raise FieldError(
+                    f"actions.{kind}", message + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                )
+            if action not in ACTIONS:
+                hint = difflib.get_close_matches(action, ACTIONS, n=1)
+                message = f"unknown action {action!r}; expected one of {', '.join(ACTIONS)}"
+                raise FieldError(
+                    f"actions.{kind}", message + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                )
 
 
 class Agreement(_Struct, frozen=True):

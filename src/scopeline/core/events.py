@@ -148,6 +148,8 @@ class RequestDecided(_Event, tag="request_decided", frozen=True):
     kind: str
     action: str
     request: str | None = None
+    item: str | None = None
+    """The scope item or exclusion the request rested on."""
     suggested: str | None = None
     """The action Scopeline suggested, when the decision overrode it."""
     hours: Decimal | None = None

@@ -10,7 +10,7 @@ SUPPORTED_LANGUAGES: Final[tuple[Language, ...]] = get_args(Language)
 
 # Babel locales used to format numbers, amounts and dates for each language.
 BABEL_LOCALES: Final[dict[Language, str]] = {
-    "en": "en",
+    "en": "en_GB",  # British conventions, like the wording ("favour", "15 December 2026")
     "fi": "fi",
     "ro": "ro",
     "zh-Hant": "zh_Hant_TW",

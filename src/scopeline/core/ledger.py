@@ -254,7 +254,7 @@ def project_state(agreement: Agreement, events: Iterable[Event] | None = None) -
         None if deposit_percent is None else percent_of(deposit_base, deposit_percent, currency)
     )
     net_paid = paid - refunded
-    deposit_due = max((deposit_amount or ZERO) - net_paid, ZERO)
+    deposit_due = ZERO if deposit_amount is None else max(deposit_amount - net_paid, ZERO)
 
     budget = agreement.budgeted_hours
     if has_co_hours:

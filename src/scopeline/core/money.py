@@ -60,6 +60,8 @@ def format_money(amount: Decimal, currency: str, lang: Language, *, trim: bool =
     """
     locale = BABEL_LOCALES[lang]
     value = quantize(amount, currency)
+    if value == 0:
+        value = abs(value)  # no "-€0" for an amount that rounds to zero
     if trim and value == value.to_integral_value():
         text = format_currency(
             value,

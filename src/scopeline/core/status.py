@@ -95,7 +95,7 @@ class _Writer(ABC):
         work_fees = s.fees - s.change_orders_total
         sentence = self.hours_logged(s.hours_billable, self.money(work_fees))
         if s.change_orders:
-            sentence += " " + self.hourly_changes(
+            sentence += self.separator + self.hourly_changes(
                 len(s.change_orders), self.money(s.change_orders_total), self.money(s.fees)
             )
         return sentence
@@ -266,6 +266,8 @@ class _English(_Writer):
                 if rounds.used
                 else "we have not used any revision rounds yet"
             )
+        if parts[0].endswith("yet"):  # "So far ... yet" says it twice
+            return _capitalize(_join(parts, "and")) + "."
         return f"So far {_join(parts, 'and')}."
 
     def beyond(self, concepts: int, rounds: int) -> str:
@@ -337,7 +339,8 @@ class _Finnish(_Writer):
         return f"{self.word(n, self._ELATIVE)} {noun[2]}"
 
     def hours(self, hours: Decimal) -> str:
-        return f"{self.number(hours)} {'tunti' if hours == 1 else 'tuntia'}"
+        """Hours as the object of a completed action: "1 tunnin", "1,5 tuntia", "20 tuntia"."""
+        return f"{self.number(hours)} {'tunnin' if hours == 1 else 'tuntia'}"
 
     def fixed_price(self, bid: str) -> str:
         return f"Sovittu hinta on {bid}."
@@ -574,7 +577,7 @@ class _Chinese(_Writer):
             return f"{self.TWO}{measure}"
         if 0 <= n <= 10:
             return f"{self._DIGITS[n]}{measure}"
-        return f"{self.number(n)} {measure}"
+        return f"{self.number(n)}{measure}"
 
     def hours(self, hours: Decimal) -> str:
         return f"{self.number(hours)} {self.T['hours']}"
