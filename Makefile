@@ -11,7 +11,7 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(shell command -v $(PYTHON))
 
-.PHONY: setup run test check lint typecheck pytest bench clean help
+.PHONY: setup run test bench train clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,6 +30,8 @@ setup: $(STAMP)  ## Create .venv with the locked dependencies (quick when nothin
 run: setup  ## Set up, then run Scopeline on the bundled example agreement
 	$(VENV)/bin/scopeline check examples/acme-website.yaml
 	$(VENV)/bin/scopeline status examples/acme-website.yaml
+	$(VENV)/bin/scopeline triage --agreement examples/acme-website.yaml \
+		"Lisätkää sivuille jäsenrekisteröinti, tai emme maksa loppulaskua."
 
 test: setup  ## Set up, then run every check: ruff, ruff format --check, mypy --strict, pytest
 	$(VENV)/bin/ruff check .
@@ -37,8 +39,12 @@ test: setup  ## Set up, then run every check: ruff, ruff format --check, mypy --
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
-bench: setup  ## Print the performance figures
+bench: setup  ## Print the performance and quality figures
 	$(VENV)/bin/python bench/cli_start.py
+	$(VENV)/bin/python bench/triage.py
+
+train: setup  ## Retrain the triage models on the corpus (after editing corpus, cues or catalogue)
+	$(VENV)/bin/python scripts/train_triage.py
 
 clean:  ## Remove the virtual environments
 	rm -rf $(VENV) $(TOOLS)

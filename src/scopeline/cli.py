@@ -225,9 +225,10 @@ def triage(
 
     engine = TriageEngine(catalogue=catalogue) if catalogue else TriageEngine()
     if jsonl is None:
+        text: str | bytes = message or ""
         if message is None or message == "-":
-            message = sys.stdin.buffer.read().decode("utf-8", "replace")
-        verdict = engine.triage(agreement, message)
+            text = sys.stdin.buffer.read()  # bytes: the engine tells text from binary itself
+        verdict = engine.triage(agreement, text)
         click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False, indent=None if compact else 2))
         return
     _triage_batch(engine, agreement, jsonl, output)

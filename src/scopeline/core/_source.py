@@ -21,6 +21,11 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader
 
 
+def load_yaml(raw: bytes | str) -> Any:
+    """Plain safe YAML (shipped data files: cues, catalogue), with libyaml's speed."""
+    return yaml.load(raw, Loader=_BaseLoader)
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     """A safe loader that reads every YAML float as an exact Decimal, never a float."""
 

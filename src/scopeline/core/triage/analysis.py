@@ -1,12 +1,14 @@
 """Per-language text analysis for lexical matching (BM25) and cue lookup.
 
 - Romanian: diacritics folded (ș/ş → s, ț/ţ → t, ă/â → a, î → i), so "pagina" finds "pagină".
-- Finnish: lemmas from simplemma (handles consonant gradation better than Snowball: "sivuja" →
-  "sivu", "kierroksen" → "kierros") plus character 4-grams of long words, so that compounds
-  match their parts ("jäsenrekisteröinti" shares grams with "rekisteröinti").
+- Finnish: Snowball stems with consonant gradation folded (kk → k, pp → p, tt → t: "kukkien"
+  and "kukan" meet), plus character 4-grams of longer words, so that compounds match their parts
+  ("jäsenrekisteröinti" shares grams with "rekisteröinti") and stem alternations still overlap
+  ("kierroksen" / "kierros"). A dictionary lemmatiser (simplemma) would be more exact, but it takes
+  about two seconds per language to load, which a one-message CLI call cannot afford.
 - Chinese: Traditional converted to Simplified (OpenCC) *before* segmentation with jieba, which
   segments Traditional text badly.
-- English: simplemma lemmas.
+- English: Snowball stems (PyStemmer, C, loads in a millisecond).
 Everything is lower-cased and NFKC-normalised; heavy resources load on first use only.
 """
 
@@ -87,16 +89,22 @@ def _segment(han: str) -> list[str]:
     return [w for w in jieba.lcut_for_search(han) if w.strip() and w not in _ZH_STOP]
 
 
+_SNOWBALL: Final = {"en": "english", "fi": "finnish", "ro": "romanian"}
+_stemmers: dict[str, Any] = {}
+_GEMINATE = re.compile(r"([kpt])\1")
+
+
 @lru_cache(maxsize=65536)
 def _lemma(token: str, lang: str) -> str:
-    if lang not in ("en", "fi", "ro"):
-        return token
-    import simplemma
+    """The stem of ``token`` by ``lang``'s Snowball rules (English rules for other languages)."""
+    name = _SNOWBALL.get(lang, "english")
+    stemmer = _stemmers.get(name)
+    if stemmer is None:
+        import Stemmer
 
-    try:
-        return str(simplemma.lemmatize(token, lang=lang))
-    except (ValueError, KeyError):  # pragma: no cover - unknown token shapes
-        return token
+        stemmer = _stemmers.setdefault(name, Stemmer.Stemmer(name))
+    stem = str(stemmer.stemWord(token))
+    return _GEMINATE.sub(r"\1", stem) if lang == "fi" else stem
 
 
 def analyze(text: str, lang: str = "und") -> list[str]:
@@ -113,7 +121,7 @@ def analyze(text: str, lang: str = "und") -> list[str]:
         if lemma in _STOPWORDS:
             continue
         tokens.append(lemma)
-        if lang == "fi" and len(lemma) >= 8:
+        if lang == "fi" and len(lemma) >= 7:
             tokens.extend(f"#{lemma[i : i + 4]}" for i in range(len(lemma) - 3))
     return tokens
 

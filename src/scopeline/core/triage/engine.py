@@ -24,7 +24,12 @@ from scopeline.core.triage.analysis import analyze
 from scopeline.core.triage.contract import KINDS, WORK_KINDS, Kind
 from scopeline.core.triage.embedder import Embedder, default_embedder
 from scopeline.core.triage.estimate import ZERO_ESTIMATE, Catalogue, estimate, load_catalogue
-from scopeline.core.triage.features import TriageModels, load_models, message_features
+from scopeline.core.triage.features import (
+    TriageModels,
+    lexical_features,
+    load_models,
+    message_features,
+)
 from scopeline.core.triage.language import detect_language
 from scopeline.core.triage.policy import decide
 from scopeline.core.triage.scope import Candidates, prepare
@@ -118,7 +123,7 @@ class TriageEngine:
     ) -> Iterator[Verdict]:
         texts = [clean.text[:EMBED_CHARS] for _, clean in batch]
         to_embed = [t for t in texts if t.strip()]
-        vectors = iter(self.embedder.queries(to_embed)) if to_embed else iter(())
+        vectors = iter(self.embedder.passages(to_embed)) if to_embed else iter(())
         for (message_id, clean), text in zip(batch, texts, strict=True):
             if not text.strip():
                 yield self._empty(message_id, clean)
@@ -152,8 +157,9 @@ class TriageEngine:
         agreement = prepared.agreement
         guess = detect_language(clean.text, fallback=agreement.lang)
         x = message_features(vector, clean.text)[None, :]
-        primary_p = self.models.primary.softmax(x)[0]
-        member_p = self.models.members.sigmoid(x)[0]
+        lexical = lexical_features(clean.text)
+        primary_p = self.models.primary.softmax(x, lexical)[0]
+        member_p = self.models.members.sigmoid(x, lexical)[0]
         kind, kinds, confidence = _kinds(primary_p, member_p)
 
         scope = NOT_APPLICABLE
@@ -165,6 +171,7 @@ class TriageEngine:
                 clean.text,
                 kind=kind,
                 calibrator=self.models.scope,
+                ranker=self.models.ranker,
             )
         hours, task = estimate(
             kind=kind,

@@ -23,6 +23,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from scopeline.core._source import load_yaml
 from scopeline.core.agreement import Agreement
 from scopeline.core.errors import ScopelineError
 from scopeline.core.events import RequestDecided
@@ -121,7 +122,7 @@ def load_catalogue(extra: Sequence[str | Path] = ()) -> Catalogue:
 
     raw = resources.files("scopeline.core").joinpath("data/estimates.yaml").read_bytes()
     digest = hashlib.sha256(raw)
-    merged = {t.id: t for t in parse_catalogue(yaml.safe_load(raw), "estimates.yaml")}
+    merged = {t.id: t for t in parse_catalogue(load_yaml(raw), "estimates.yaml")}
     for path in extra:
         try:
             text = Path(path).read_bytes()
@@ -129,7 +130,7 @@ def load_catalogue(extra: Sequence[str | Path] = ()) -> Catalogue:
             raise CatalogueError(f"{path}: cannot read: {exc.strerror}") from exc
         digest.update(text)
         try:
-            data = yaml.safe_load(text)
+            data = load_yaml(text)
         except yaml.YAMLError as exc:
             raise CatalogueError(f"{path}: YAML syntax error: {exc}") from exc
         merged.update({t.id: t for t in parse_catalogue(data, str(path))})

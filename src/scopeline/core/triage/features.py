@@ -13,6 +13,7 @@ import json
 import math
 import re
 import threading
+import zlib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -21,11 +22,15 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from scopeline.core._source import load_yaml
 from scopeline.core.triage.analysis import cue_text
 from scopeline.core.triage.contract import KINDS, Kind
 
 Array = npt.NDArray[np.float64]
 MODEL_RESOURCE: Final = "data/models/triage.npz"
+HASH_DIM: Final = 2**18
+"""Buckets of the hashed lexical features (character n-grams and analysed words)."""
+Sparse = tuple[npt.NDArray[np.int64], Array]
 
 
 @dataclass(frozen=True)
@@ -53,10 +58,9 @@ def _cue_regex(phrases: list[str]) -> re.Pattern[str]:
 
 @cache
 def load_cues() -> CueSet:
-    import yaml
 
     raw = resources.files("scopeline.core").joinpath("data/cues.yaml").read_bytes()
-    data = yaml.safe_load(raw)
+    data = load_yaml(raw)
     patterns: dict[Kind, re.Pattern[str]] = {}
     for kind in KINDS:
         by_lang = data.get("cues", {}).get(kind, {}) or {}
@@ -89,27 +93,58 @@ def message_features(embedding: npt.NDArray[np.float32], text: str) -> Array:
     )
 
 
+def lexical_features(text: str) -> Sparse:
+    """Hashed, log-scaled, L2-normalised counts of character 1–5-grams of the folded text (CJK
+    single characters included, Latin ones not) and of its analysed words. Cheap, and it catches
+    the wording that sentence embeddings blur ("won't pay", "ei toimi", "退款")."""
+    from scopeline.core.triage.analysis import analyze
+
+    folded = f" {cue_text(text)} "
+    counts: dict[int, int] = {}
+    for n in (1, 2, 3, 4, 5):
+        for i in range(len(folded) - n + 1):
+            gram = folded[i : i + n]
+            if n == 1 and gram.isascii():
+                continue
+            bucket = zlib.crc32(gram.encode()) % HASH_DIM
+            counts[bucket] = counts.get(bucket, 0) + 1
+    for word in analyze(text):
+        bucket = zlib.crc32(f"w:{word}".encode()) % HASH_DIM
+        counts[bucket] = counts.get(bucket, 0) + 1
+    if not counts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+    values = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+    return index, values / float(np.linalg.norm(values))
+
+
 @dataclass(frozen=True)
 class LinearModel:
-    """``softmax`` or ``sigmoid`` of ``(x - mean) / scale @ W.T + b``."""
+    """``softmax`` or ``sigmoid`` of ``(x - mean) / scale @ W.T + S[:, idx] @ v + b``: dense
+    features standardised, plus optional hashed sparse features ``(idx, v)``."""
 
     weights: Array
     bias: Array
     mean: Array
     scale: Array
+    sparse_weights: npt.NDArray[np.float32] | None = None
 
-    def logits(self, x: Array) -> Array:
+    def logits(self, x: Array, lexical: Sparse | None = None) -> Array:
         z = (x - self.mean) / self.scale
-        return np.asarray(z @ self.weights.T + self.bias)
+        out = np.asarray(z @ self.weights.T + self.bias)
+        if lexical is not None and self.sparse_weights is not None and len(lexical[0]):
+            index, values = lexical
+            out = out + (self.sparse_weights[:, index].astype(np.float64) @ values)
+        return out
 
-    def softmax(self, x: Array) -> Array:
-        logits = self.logits(x)
+    def softmax(self, x: Array, lexical: Sparse | None = None) -> Array:
+        logits = self.logits(x, lexical)
         logits = logits - logits.max(axis=-1, keepdims=True)
         e = np.exp(logits)
         return np.asarray(e / e.sum(axis=-1, keepdims=True))
 
-    def sigmoid(self, x: Array) -> Array:
-        return np.asarray(1.0 / (1.0 + np.exp(-self.logits(x))))
+    def sigmoid(self, x: Array, lexical: Sparse | None = None) -> Array:
+        return np.asarray(1.0 / (1.0 + np.exp(-self.logits(x, lexical))))
 
 
 @dataclass(frozen=True)
@@ -119,8 +154,10 @@ class TriageModels:
     members: LinearModel
     """One sigmoid per kind: does the message (also) contain it."""
     scope: LinearModel
-    """Sigmoid: is the best-matching clause really the one the request is about."""
+    """Sigmoid: is the best-ranked clause really the one the request is about."""
     meta: dict[str, Any]
+    ranker: LinearModel | None = None
+    """Scores each clause for a request (see ``scope.candidate_features``)."""
     catalogue_vectors: npt.NDArray[np.float32] | None = None
     catalogue_owners: npt.NDArray[np.int32] | None = None
 
@@ -142,11 +179,13 @@ _models_lock = threading.Lock()
 
 
 def _linear(data: Any, prefix: str) -> LinearModel:
+    sparse = f"{prefix}_S"
     return LinearModel(
         weights=np.asarray(data[f"{prefix}_W"], dtype=np.float64),
         bias=np.asarray(data[f"{prefix}_b"], dtype=np.float64),
         mean=np.asarray(data[f"{prefix}_mean"], dtype=np.float64),
         scale=np.asarray(data[f"{prefix}_scale"], dtype=np.float64),
+        sparse_weights=np.asarray(data[sparse], dtype=np.float32) if sparse in data else None,
     )
 
 
@@ -162,6 +201,7 @@ def load_models() -> TriageModels:
                         primary=_linear(data, "primary"),
                         members=_linear(data, "members"),
                         scope=_linear(data, "scope"),
+                        ranker=_linear(data, "ranker") if "ranker_W" in data else None,
                         meta=json.loads(str(data["meta"])),
                         catalogue_vectors=(
                             np.asarray(data["catalogue_vectors"], dtype=np.float32)

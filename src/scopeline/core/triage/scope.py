@@ -96,17 +96,62 @@ class Ranking:
     cosine: Array
     lexical: Array
     features: Array
+    """Calibration features of the best candidate."""
+
+
+_MORE: Final = re.compile(
+    r"\b(?:another|one more|extra|additional|more|second|lisää|toinen|uusi|vielä|"
+    r"inca|încă|in plus|în plus|suplimentar\w*|alt|alta|altă|nou|noua|nouă)\b|[再多另加]",
+    re.IGNORECASE,
+)
+
+
+def candidate_features(
+    candidates: Candidates,
+    keep: list[int],
+    cosine: Array,
+    lexical: Array,
+    text: str,
+    kind: Kind,
+) -> Array:
+    """One row per kept clause: what the ranker weighs (order is part of the model)."""
+    top = lexical.max() if lexical.size else 0.0
+    relative = lexical / top if top > 0 else np.zeros_like(lexical)
+    addition = 1.0 if kind == "addition" else 0.0
+    counted = 1.0 if (requested_ordinal(text) is not None or _MORE.search(text)) else 0.0
+    rows = []
+    for j, i in enumerate(keep):
+        clause = candidates.clauses[i]
+        excluded = 1.0 if clause.excluded else 0.0
+        quantity = 1.0 if clause.quantity is not None else 0.0
+        rows.append(
+            [
+                cosine[j],
+                cosine[j] - cosine.max(),
+                cosine[j] - float(cosine.mean()),
+                relative[j],
+                math.log1p(lexical[j]),
+                excluded,
+                addition * excluded,
+                addition * quantity * counted,
+                quantity * counted,
+            ]
+        )
+    return np.asarray(rows, dtype=np.float64)
 
 
 def rank(
     candidates: Candidates,
     query_vector: npt.NDArray[np.float32],
     query_tokens: list[str],
+    text: str,
     *,
     kind: Kind,
     items_only: bool,
+    ranker: LinearModel | None,
 ) -> Ranking | None:
-    """Candidates best first, with the calibration features of the best one."""
+    """Candidates best first (by the learned ranker, or cosine plus a little BM25 before one
+    is trained), with the calibration features of the best one."""
     keep = [i for i, c in enumerate(candidates.clauses) if not (items_only and c.excluded)]
     if not keep:
         return None
@@ -114,21 +159,19 @@ def rank(
         candidates.vectors[keep] @ query_vector.astype(np.float32), dtype=np.float64
     )
     lexical = _bm25(query_tokens, tuple(candidates.tokens[i] for i in keep))
-    top = lexical.max() if lexical.size else 0.0
-    relative = lexical / top if top > 0 else np.zeros_like(lexical)
-    combined = cosine + LEXICAL_WEIGHT * relative
-    order_local = list(np.argsort(-combined))
+    rows = candidate_features(candidates, keep, cosine, lexical, text, kind)
+    if ranker is None:
+        scores = rows[:, 0] + LEXICAL_WEIGHT * rows[:, 3]
+    else:
+        scores = ranker.logits(rows).ravel()
+    order_local = [int(i) for i in np.argsort(-scores, kind="stable")]
     best = order_local[0]
-    second = order_local[1] if len(order_local) > 1 else None
+    runner_up = scores[order_local[1]] if len(order_local) > 1 else scores[best] - 5.0
     features = np.asarray(
         [
-            cosine[best],
-            cosine[best] - (cosine[second] if second is not None else cosine[best] - 0.05),
-            cosine[best] - float(cosine.mean()),
-            relative[best],
-            math.log1p(lexical[best]),
-            1.0 if candidates.clauses[keep[best]].excluded else 0.0,
-            1.0 if kind == "addition" else 0.0,
+            scores[best],
+            scores[best] - runner_up,
+            *rows[best],
             len(keep) / 20.0,
         ]
     )
@@ -178,17 +221,28 @@ def match(
     *,
     kind: Kind,
     calibrator: LinearModel,
+    ranker: LinearModel | None,
 ) -> ScopeMatch:
     """The scope verdict for a work request of ``kind``."""
     items_only = kind != "addition"
-    ranking = rank(candidates, query_vector, query_tokens, kind=kind, items_only=items_only)
+    ranking = rank(
+        candidates,
+        query_vector,
+        query_tokens,
+        text,
+        kind=kind,
+        items_only=items_only,
+        ranker=ranker,
+    )
     if ranking is None:
         verdict = "in_scope" if items_only else "out_of_scope"
         return ScopeMatch(verdict, None, 0.0, reason="The agreement lists no clauses to match.")  # type: ignore[arg-type]
     best = candidates.clauses[ranking.order[0]]
-    probability = float(calibrator.sigmoid(ranking.features[None, :])[0])
-    cos = ranking.cosine.max()
-    evidence = f"similarity {cos:.2f}, margin {ranking.features[1]:.2f}"
+    probability = float(calibrator.sigmoid(ranking.features[None, :]).ravel()[0])
+    position = ranking.order[0]
+    kept = sorted(ranking.order)
+    cos = ranking.cosine[kept.index(position)]
+    evidence = f"similarity {cos:.2f}, ranking margin {ranking.features[1]:.2f}"
     if ranking.lexical.max() > 0:
         evidence += f", shared words score {ranking.lexical.max():.1f}"
 
