@@ -34,8 +34,8 @@ run: setup  ## Set up, then run Scopeline on the bundled example agreement
 		"Lisätkää sivuille jäsenrekisteröinti, tai emme maksa loppulaskua."
 
 test: setup  ## Set up, then run every check: ruff, ruff format --check, mypy --strict, pytest
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check --no-cache .
+	$(VENV)/bin/ruff format --no-cache --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 

@@ -30,7 +30,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from scopeline.core.triage.text import clean_message
 
 from scopeline.core.ledger import project_state
 from scopeline.core.triage.contract import KINDS, WORK_KINDS
@@ -40,6 +39,7 @@ from scopeline.core.triage.engine import EMBED_CHARS, TriageEngine
 from scopeline.core.triage.estimate import estimate
 from scopeline.core.triage.features import message_features
 from scopeline.core.triage.policy import decide
+from scopeline.core.triage.text import clean_message
 from scopeline.core.triage.verdict import ScopeMatch
 
 ROOT = Path(__file__).resolve().parent.parent

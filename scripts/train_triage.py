@@ -132,8 +132,9 @@ def main() -> int:
     members_coef = np.stack(members_w)
 
     # Scope: a ranker over the clauses, then a calibrator of the best one.
+    catalogue = load_catalogue()
     prepared = {
-        name: prepare(agreement, embedder, clause_languages(agreement))
+        name: prepare(agreement, embedder, clause_languages(agreement), catalogue)
         for name, agreement in agreements.items()
     }
     work = [
@@ -153,7 +154,14 @@ def main() -> int:
         if ranking is None:
             continue
         features = candidate_features(
-            candidates, keep, ranking.cosine, ranking.lexical, text, example.kind
+            candidates,
+            keep,
+            ranking.cosine,
+            ranking.lexical,
+            text,
+            example.kind,
+            vector,
+            analyze(text, example.lang),
         )
         for row, i in zip(features, keep, strict=True):
             rank_rows.append(row)
@@ -183,7 +191,6 @@ def main() -> int:
         f"in {sum(labels)}"
     )
 
-    catalogue = load_catalogue()
     catalogue_vectors, owners = catalogue.vectors(embedder)
 
     meta = {

@@ -109,7 +109,7 @@ class TriageEngine:
         prepared = _Prepared(
             agreement,
             state or project_state(agreement),
-            prepare(agreement, self.embedder, lang_of),
+            prepare(agreement, self.embedder, lang_of, self.catalogue),
         )
         if state is None:
             with self._lock:

@@ -56,6 +56,8 @@ class Task:
     high: Decimal
     titles: dict[str, str]
     phrases: tuple[str, ...]
+    phrase_langs: tuple[str, ...] = ()
+    """The language of each phrase (same order)."""
 
 
 @dataclass
@@ -110,9 +112,24 @@ def parse_catalogue(data: Any, source: str) -> list[Task]:
             raise CatalogueError(f"{where}.hours: low <= likely <= high does not hold")
         titles = {str(k): str(v) for k, v in (entry.get("title") or {}).items()}
         phrases_by_lang = entry.get("phrases") or {}
-        phrases = [str(p) for values in phrases_by_lang.values() for p in (values or [])]
-        phrases += list(titles.values())
-        tasks.append(Task(entry["id"], low, likely, high, titles, tuple(dict.fromkeys(phrases))))
+        pairs = [
+            (str(lang), str(p)) for lang, values in phrases_by_lang.items() for p in values or []
+        ]
+        pairs += list(titles.items())
+        first_lang: dict[str, str] = {}
+        for lang, phrase in pairs:
+            first_lang.setdefault(phrase, lang)
+        tasks.append(
+            Task(
+                entry["id"],
+                low,
+                likely,
+                high,
+                titles,
+                tuple(first_lang),
+                tuple(first_lang.values()),
+            )
+        )
     return tasks
 
 

@@ -23,6 +23,7 @@ from scopeline.core.agreement import Agreement
 from scopeline.core.triage.analysis import analyze
 from scopeline.core.triage.contract import Kind
 from scopeline.core.triage.embedder import Embedder
+from scopeline.core.triage.estimate import Catalogue
 from scopeline.core.triage.features import Array, LinearModel
 from scopeline.core.triage.verdict import ScopeMatch
 
@@ -54,6 +55,11 @@ class Candidates:
     clauses: tuple[Clause, ...]
     vectors: npt.NDArray[np.float32]
     tokens: tuple[tuple[str, ...], ...]
+    expansions: npt.NDArray[np.float32] | None = None
+    """Per clause, the mean embedding of the phrases of the estimate-catalogue task closest to
+    it (zeros when none is close): how clients in five languages ask for that kind of work."""
+    hours_share: tuple[float, ...] = ()
+    """Each clause's share of the agreement's scope hours (the main deliverable weighs most)."""
 
 
 def clauses_of(agreement: Agreement) -> tuple[Clause, ...]:
@@ -74,11 +80,38 @@ def clauses_of(agreement: Agreement) -> tuple[Clause, ...]:
     return tuple(items)
 
 
-def prepare(agreement: Agreement, embedder: Embedder, lang_of: dict[str, str]) -> Candidates:
+EXPANSION_MIN: Final = 0.86
+"""Similarity of a clause to a catalogue task above which the task's phrases expand it."""
+
+
+def prepare(
+    agreement: Agreement,
+    embedder: Embedder,
+    lang_of: dict[str, str],
+    catalogue: Catalogue | None = None,
+) -> Candidates:
     clauses = clauses_of(agreement)
     vectors = embedder.passages([c.passage for c in clauses])
-    tokens = tuple(tuple(analyze(c.passage, lang_of.get(c.id, "en"))) for c in clauses)
-    return Candidates(clauses, vectors, tokens)
+    tokens = [list(analyze(c.passage, lang_of.get(c.id, "en"))) for c in clauses]
+    expansions = np.zeros_like(vectors)
+    if catalogue is not None and catalogue.tasks and len(clauses):
+        phrase_vectors, owners = catalogue.vectors(embedder)
+        sims = phrase_vectors @ vectors.T  # phrases x clauses
+        for j in range(len(clauses)):
+            best = int(np.argmax(sims[:, j]))
+            if sims[best, j] < EXPANSION_MIN:
+                continue
+            task_index = int(owners[best])
+            mine = phrase_vectors[owners == task_index]
+            mean = mine.mean(axis=0)
+            expansions[j] = mean / (np.linalg.norm(mean) or 1.0)
+            task = catalogue.tasks[task_index]
+            for phrase, lang in zip(task.phrases, task.phrase_langs, strict=False):
+                tokens[j].extend(analyze(phrase, lang))
+    hours = [float(item.hours or 0) for item in agreement.scope]
+    total = sum(hours) or 1.0
+    share = tuple([h / total for h in hours] + [0.0] * len(agreement.exclusions))
+    return Candidates(clauses, vectors, tuple(tuple(t) for t in tokens), expansions, share)
 
 
 def _bm25(query: list[str], docs: tuple[tuple[str, ...], ...]) -> Array:
@@ -113,17 +146,36 @@ def candidate_features(
     lexical: Array,
     text: str,
     kind: Kind,
+    query_vector: npt.NDArray[np.float32],
+    query_tokens: list[str],
 ) -> Array:
     """One row per kept clause: what the ranker weighs (order is part of the model)."""
     top = lexical.max() if lexical.size else 0.0
     relative = lexical / top if top > 0 else np.zeros_like(lexical)
     addition = 1.0 if kind == "addition" else 0.0
-    counted = 1.0 if (requested_ordinal(text) is not None or _MORE.search(text)) else 0.0
+    ordinal = requested_ordinal(text)
+    counted = 1.0 if (ordinal is not None or _MORE.search(text)) else 0.0
+    words = set(query_tokens)
+    expanded = np.zeros(len(keep))
+    if candidates.expansions is not None:
+        expanded = np.asarray(candidates.expansions[keep] @ query_vector, dtype=np.float64)
+    best_of = np.maximum(cosine, expanded)
     rows = []
     for j, i in enumerate(keep):
         clause = candidates.clauses[i]
         excluded = 1.0 if clause.excluded else 0.0
         quantity = 1.0 if clause.quantity is not None else 0.0
+        share = candidates.hours_share[i] if candidates.hours_share else 0.0
+        unit = clause.unit or ""
+        unit_named = 1.0 if unit and words & set(analyze(unit) + analyze(unit + "s")) else 0.0
+        next_unit = (
+            1.0
+            if ordinal is not None
+            and clause.quantity
+            and clause.quantity < ordinal
+            and ordinal <= clause.quantity + 3
+            else 0.0
+        )
         rows.append(
             [
                 cosine[j],
@@ -135,6 +187,12 @@ def candidate_features(
                 addition * excluded,
                 addition * quantity * counted,
                 quantity * counted,
+                expanded[j],
+                best_of[j] - best_of.max(),
+                share,
+                share * (1.0 - addition),
+                unit_named,
+                next_unit,
             ]
         )
     return np.asarray(rows, dtype=np.float64)
@@ -159,7 +217,9 @@ def rank(
         candidates.vectors[keep] @ query_vector.astype(np.float32), dtype=np.float64
     )
     lexical = _bm25(query_tokens, tuple(candidates.tokens[i] for i in keep))
-    rows = candidate_features(candidates, keep, cosine, lexical, text, kind)
+    rows = candidate_features(
+        candidates, keep, cosine, lexical, text, kind, query_vector, query_tokens
+    )
     if ranker is None:
         scores = rows[:, 0] + LEXICAL_WEIGHT * rows[:, 3]
     else:
