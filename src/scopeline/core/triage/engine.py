@@ -37,7 +37,7 @@ from scopeline.core.triage.scope import match as match_scope
 from scopeline.core.triage.text import CleanMessage, clean_message
 from scopeline.core.triage.verdict import ScopeMatch, Verdict
 
-EMBED_CHARS: Final = 1200
+EMBED_CHARS: Final = 500
 """Characters of the newest part embedded; the model reads ~512 tokens at most anyway."""
 SECONDARY_THRESHOLD: Final = 0.5
 NOT_APPLICABLE: Final = ScopeMatch("not_applicable", None, 0.0, reason="Not a work request.")
