@@ -10,21 +10,11 @@ from typing import Any
 import pytest
 import yaml
 
+from scopeline.core.languages import SUPPORTED_LANGUAGES
+from scopeline.core.triage.contract import KINDS
+
 DATA = Path(__file__).resolve().parents[1] / "src" / "scopeline" / "core" / "data"
-LANGS = ("en", "fi", "ro", "zh-Hant", "zh-Hans")
-KINDS = (
-    "defect",
-    "revision",
-    "addition",
-    "extra_concept",
-    "question",
-    "discount",
-    "refund",
-    "deadline",
-    "threat",
-    "approval",
-    "other",
-)
+LANGS = SUPPORTED_LANGUAGES
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Distinctive (Traditional, Simplified) pairs: either form betrays the other script.

@@ -61,6 +61,7 @@ class TriageEngine:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
+        _one_blas_thread()
         if self.catalogue is None:
             self.catalogue = load_catalogue()
             self.models.preload_catalogue(self.catalogue, self.embedder)
@@ -240,6 +241,14 @@ def _kinds(
     if primary == "other":
         present = [k for k in present if k != "other"]
     return primary, (primary, *[k for k in present if k != "other"]), confidence
+
+
+def _one_blas_thread() -> None:
+    """Keep numpy's BLAS to one thread even if numpy was loaded before us (see the note in
+    ``scopeline.core.triage``): the embedding model needs the cores."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def clause_languages(agreement: Agreement) -> dict[str, str]:
