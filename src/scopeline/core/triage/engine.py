@@ -194,7 +194,9 @@ class TriageEngine:
         reasons = [f"Request kind: {' + '.join(kinds)} (confidence {confidence:.2f})."]
         if scope.reason and kind in WORK_KINDS:
             reasons.append(scope.reason)
-        reasons.extend(decision.reasons)
+        shown = scope.reason.split(" (")[0] if kind in WORK_KINDS else None
+        # The scope reason already names the clause, with its evidence: skip the policy's echo.
+        reasons.extend(r for r in decision.reasons if r.split(" (")[0] != shown)
         if hours.hours > 0:
             reasons.append(f"Estimate source: {hours.source}.")
         if "quoted-history-removed" in clean.notes:
