@@ -67,6 +67,12 @@ class Catalogue:
     _vectors: npt.NDArray[np.float32] | None = None
     _owners: npt.NDArray[np.int32] | None = None
 
+    def preload(self, vectors: npt.NDArray[np.float32], owners: npt.NDArray[np.int32]) -> None:
+        """Use phrase embeddings computed earlier (at training time) for this same catalogue."""
+        if len(vectors) != sum(len(task.phrases) for task in self.tasks):
+            raise ValueError("phrase embeddings do not fit this catalogue")
+        self._vectors, self._owners = vectors, owners
+
     def vectors(self, embedder: Embedder) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int32]]:
         """Embeddings of every phrase (computed once per process) and the task each belongs to."""
         if self._vectors is None or self._owners is None:

@@ -170,8 +170,7 @@ class TriageModels:
             and self.meta.get("catalogue_digest") == catalogue.digest
             and self.meta.get("embedder") == embedder.name
         ):
-            catalogue._vectors = self.catalogue_vectors
-            catalogue._owners = self.catalogue_owners
+            catalogue.preload(self.catalogue_vectors, self.catalogue_owners)
 
 
 _models: TriageModels | None = None
