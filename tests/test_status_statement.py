@@ -104,10 +104,7 @@ EXAMPLE_STATEMENTS: list[tuple[str, str]] = [
     ),
     (
         "bistro-dunarea.yaml",  # ro
-        "Prețul convenit este de 9.500\xa0RON. Din această sumă am primit 2.850\xa0RON (30\xa0%), "
-        "iar de plată rămân 6.650\xa0RON. Acordul prevede două concepte și trei runde de revizie. "
-        "Până acum am livrat două concepte și nu am folosit încă nicio rundă de revizie. "
-        "Termenul de livrare convenit este 1 februarie 2027.",
+        "Prețul convenit este de 9.500\xa0RON. Din această sumă am primit 2.850\xa0RON (30\xa0%), iar de plată rămân 6.650\xa0RON. Acordul prevede două concepte și trei runde de revizie. Până acum am livrat două concepte și nu am folosit nicio rundă de revizie. Termenul de livrare convenit este 1 februarie 2027.",
     ),
     (
         "brightpath-mvp.yaml",  # en
@@ -119,10 +116,7 @@ EXAMPLE_STATEMENTS: list[tuple[str, str]] = [
     ),
     (
         "huamei-shop.yaml",  # zh-Hans, hourly
-        "本项目按工时计费，每小时 ¥300，整体预估金额为 ¥36,000。目前累计工时为 68.5 小时，"
-        "费用共 ¥20,550。目前已收款 ¥19,200（93%），还有 ¥1,350 未付。"
-        "我们约定提供两套设计方案和两轮修改。目前我已提交两套方案，修改还没有开始。"
-        "约定的交付日期为 2027年3月1日。",
+        "本项目按工时计费，每小时 ¥300，整体预估金额为 ¥36,000。目前累计工时为 68.5 小时，费用共 ¥20,550。目前已收款 ¥19,200（93%），还有 ¥1,350 未付。我们约定提供两套设计方案和两轮修改。目前我已提交两套方案，修改尚未开始。约定的交付日期为 2027年3月1日。",
     ),
 ]
 
@@ -198,12 +192,12 @@ SITUATION_STATEMENTS: list[tuple[str, Language, str]] = [
     (
         "nothing-paid-deposit-due",
         "zh-Hant",
-        "本案約定的總價為 €4,800。目前尚未收到任何款項。其中 50% 的訂金尚有 €2,400 未付。",
+        "本案約定的總價為 €4,800。目前尚未收到任何款項。約定的 50% 訂金中，尚有 €2,400 未付。",
     ),
     (
         "nothing-paid-deposit-due",
         "zh-Hans",
-        "本项目约定的总价为 €4,800。目前还没有收到任何款项。其中 50% 的定金还有 €2,400 未付。",
+        "本项目约定的总价为 €4,800。目前尚未收到任何款项。约定的 50% 预付款中，还有 €2,400 未付。",
     ),
     # deposit-partly-paid
     (
@@ -229,26 +223,19 @@ SITUATION_STATEMENTS: list[tuple[str, Language, str]] = [
     (
         "deposit-partly-paid",
         "zh-Hant",
-        "本案約定的總價為 €4,800。目前已收款 €1,000（21%），尚有 €3,800 未付。其中 50% "
-        "的訂金尚有 €1,400 未付。",
+        "本案約定的總價為 €4,800。目前已收款 €1,000（21%），尚有 €3,800 未付。約定的 50% 訂金中，尚有 €1,400 未付。",
     ),
     (
         "deposit-partly-paid",
         "zh-Hans",
-        "本项目约定的总价为 €4,800。目前已收款 €1,000（21%），还有 €3,800 未付。其中 50% "
-        "的定金还有 €1,400 未付。",
+        "本项目约定的总价为 €4,800。目前已收款 €1,000（21%），还有 €3,800 未付。约定的 50% 预付款中，还有 €1,400 未付。",
     ),
     # paid-in-full
-    (
-        "paid-in-full",
-        "en",
-        "The agreed price is €4,800. €4,800 has been paid, which settles it in full.",
-    ),
+    ("paid-in-full", "en", "The agreed price is €4,800. The full amount of €4,800 has been paid."),
     (
         "paid-in-full",
         "fi",
-        "Sovittu hinta on 4\xa0800\xa0€. Siitä on maksettu 4\xa0800\xa0€, eli koko summa on "
-        "maksettu.",
+        "Sovittu hinta on 4\xa0800\xa0€. Koko summa, 4\xa0800\xa0€, on maksettu.",
     ),
     (
         "paid-in-full",
@@ -268,25 +255,15 @@ SITUATION_STATEMENTS: list[tuple[str, Language, str]] = [
     (
         "overpaid",
         "fi",
-        "Sovittu hinta on 4\xa0800\xa0€. Maksuja on saapunut 5\xa0000\xa0€, mikä on 200\xa0€ "
-        "enemmän kuin tähänastinen laskutettava.",
+        "Sovittu hinta on 4\xa0800\xa0€. Maksuja on saapunut 5\xa0000\xa0€, eli 200\xa0€ enemmän kuin tähänastinen laskutus.",
     ),
     (
         "overpaid",
         "ro",
-        "Prețul convenit este de 4.800\xa0EUR. Am primit 5.000\xa0EUR, cu 200\xa0EUR mai "
-        "mult decât valoarea lucrărilor de până acum.",
+        "Prețul convenit este de 4.800\xa0EUR. Am primit 5.000\xa0EUR, adică cu 200\xa0EUR mai mult decât valoarea lucrărilor de până acum.",
     ),
-    (
-        "overpaid",
-        "zh-Hant",
-        "本案約定的總價為 €4,800。目前已收款 €5,000，比目前應付的金額多出 €200。",
-    ),
-    (
-        "overpaid",
-        "zh-Hans",
-        "本项目约定的总价为 €4,800。目前已收款 €5,000，比目前应付的金额多出 €200。",
-    ),
+    ("overpaid", "zh-Hant", "本案約定的總價為 €4,800。目前已收款 €5,000，比應付金額多出 €200。"),
+    ("overpaid", "zh-Hans", "本项目约定的总价为 €4,800。目前已收款 €5,000，比应付金额多出 €200。"),
     # zero-delivered
     (
         "zero-delivered",
@@ -298,16 +275,12 @@ SITUATION_STATEMENTS: list[tuple[str, Language, str]] = [
     (
         "zero-delivered",
         "fi",
-        "Sovittu hinta on 4\xa0800\xa0€. Maksuja ei ole vielä saapunut. Sovimme kolmesta "
-        "konseptista ja kahdesta korjauskierroksesta. En ole vielä toimittanut yhtään "
-        "konseptia ja yhtään korjauskierrosta ei ole vielä käytetty.",
+        "Sovittu hinta on 4\xa0800\xa0€. Maksuja ei ole vielä saapunut. Sovimme kolmesta konseptista ja kahdesta korjauskierroksesta. En ole vielä toimittanut yhtään konseptia, eikä korjauskierroksia ole vielä käytetty.",
     ),
     (
         "zero-delivered",
         "ro",
-        "Prețul convenit este de 4.800\xa0EUR. Până acum nu am primit nicio plată. Acordul "
-        "prevede trei concepte și două runde de revizie. Până acum nu am livrat încă niciun "
-        "concept și nu am folosit încă nicio rundă de revizie.",
+        "Prețul convenit este de 4.800\xa0EUR. Până acum nu am primit nicio plată. Acordul prevede trei concepte și două runde de revizie. Până acum nu am livrat niciun concept și nu am folosit nicio rundă de revizie.",
     ),
     (
         "zero-delivered",
@@ -318,8 +291,7 @@ SITUATION_STATEMENTS: list[tuple[str, Language, str]] = [
     (
         "zero-delivered",
         "zh-Hans",
-        "本项目约定的总价为 €4,800。目前还没有收到任何款项。"
-        "我们约定提供三套设计方案和两轮修改。目前我还没有提交任何方案，修改还没有开始。",
+        "本项目约定的总价为 €4,800。目前尚未收到任何款项。我们约定提供三套设计方案和两轮修改。目前我尚未提交任何方案，修改尚未开始。",
     ),
     # change-orders
     (
@@ -349,8 +321,7 @@ SITUATION_STATEMENTS: list[tuple[str, Language, str]] = [
     (
         "change-orders",
         "zh-Hans",
-        "本项目约定的总价为 €4,800，另有已确认的追加报价两份，共 €500，合计 €5,300。"
-        "目前还没有收到任何款项。",
+        "本项目约定的总价为 €4,800，另有已确认的追加报价两份，共 €500，合计 €5,300。目前尚未收到任何款项。",
     ),
     # hourly
     (
@@ -363,17 +334,12 @@ SITUATION_STATEMENTS: list[tuple[str, Language, str]] = [
     (
         "hourly",
         "fi",
-        "Työ laskutetaan tuntien mukaan, 80\xa0€ tunnilta, ja koko työn arvioitu hinta on "
-        "2\xa0000\xa0€. Tähän mennessä olen kirjannut työtä 20 tuntia, mikä on yhteensä "
-        "1\xa0600\xa0€. Siitä on maksettu 800\xa0€ (50\xa0%) ja maksamatta on 800\xa0€.",
+        "Työ laskutetaan tuntiperusteisesti, 80\xa0€ tunnilta, ja koko työn arvioitu hinta on 2\xa0000\xa0€. Tähän mennessä olen kirjannut 20 tuntia työtä, eli yhteensä 1\xa0600\xa0€. Siitä on maksettu 800\xa0€ (50\xa0%) ja maksamatta on 800\xa0€.",
     ),
     (
         "hourly",
         "ro",
-        "Lucrarea se facturează la oră, cu 80\xa0EUR pe oră, iar estimarea pentru întregul "
-        "proiect este de 2.000\xa0EUR. Până acum am înregistrat 20 de ore de lucru, adică "
-        "1.600\xa0EUR. Din această sumă am primit 800\xa0EUR (50\xa0%), iar de plată rămân "
-        "800\xa0EUR.",
+        "Lucrarea se facturează cu 80\xa0EUR pe oră, iar estimarea pentru întregul proiect este de 2.000\xa0EUR. Până acum am înregistrat 20 de ore de lucru, adică 1.600\xa0EUR. Din această sumă am primit 800\xa0EUR (50\xa0%), iar de plată rămân 800\xa0EUR.",
     ),
     (
         "hourly",
@@ -467,7 +433,7 @@ def test_finnish_favour_hours(hours: str, phrase: str) -> None:
 
 def test_finnish_logged_hours() -> None:
     text = statement("fi", price=HOURLY, ledger=[work("1.5")])
-    assert "Tähän mennessä olen kirjannut työtä 1,5 tuntia, mikä on yhteensä 120\xa0€." in text
+    assert "Tähän mennessä olen kirjannut 1,5 tuntia työtä, eli yhteensä 120\xa0€." in text
 
 
 @pytest.mark.parametrize(
@@ -479,7 +445,7 @@ def test_finnish_logged_hours() -> None:
         ),
         (
             {"price": HOURLY, "ledger": [work("1")]},
-            "Tähän mennessä olen kirjannut työtä 1 tunnin, mikä on yhteensä 80\xa0€.",
+            "Tähän mennessä olen kirjannut 1 tunnin työtä, eli yhteensä 80\xa0€.",
         ),
     ],
     ids=["favour", "logged"],
@@ -539,7 +505,7 @@ def test_romanian_delivered_and_over() -> None:
     assert "Acordul prevede 20 de concepte și două runde de revizie." in text
     assert "Până acum am livrat 101 concepte și am folosit trei runde de revizie." in text
     assert (
-        "Asta înseamnă cu 81 de concepte și o rundă de revizie mai mult decât am convenit."
+        "Am depășit astfel cu 81 de concepte și o rundă de revizie ceea ce am convenit."
     ) in text
     one = statement("ro", allowances={"concepts": 1, "revision_rounds": 1}, ledger=delivered(1, 1))
     assert "Până acum am livrat un concept și am folosit o rundă de revizie." in one
@@ -548,11 +514,14 @@ def test_romanian_delivered_and_over() -> None:
 @pytest.mark.parametrize(
     ("hours", "phrase"),
     [
-        ("1", "În plus, am lucrat gratuit o oră peste cele convenite, ca o favoare."),
-        ("2", "am lucrat gratuit două ore peste"),
-        ("1.5", "am lucrat gratuit 1,5 ore peste"),
-        ("20", "am lucrat gratuit 20 de ore peste"),
-        ("19", "am lucrat gratuit 19 ore peste"),
+        (
+            "1",
+            "În plus, am lucrat gratuit încă o oră, în afara lucrărilor convenite, din amabilitate.",
+        ),
+        ("2", "am lucrat gratuit încă două ore,"),
+        ("1.5", "am lucrat gratuit încă 1,5 ore,"),
+        ("20", "am lucrat gratuit încă 20 de ore,"),
+        ("19", "am lucrat gratuit încă 19 ore,"),
     ],
 )
 def test_romanian_favour_hours(hours: str, phrase: str) -> None:
@@ -683,12 +652,12 @@ def test_chinese_large_counts(lang: Language, expected: str) -> None:
         (
             "zh-Hant",
             "本案按工時計費，每小時 €80。目前累計工時為 1.5 小時，費用共 €120。"
-            "另有已同意的追加報價一份，共 €400，目前合計 €520。目前尚未收到任何款項。",
+            "另有已同意的追加報價一份，金額為 €400，目前合計 €520。目前尚未收到任何款項。",
         ),
         (
             "zh-Hans",
             "本项目按工时计费，每小时 €80。目前累计工时为 1.5 小时，费用共 €120。"
-            "另有已确认的追加报价一份，共 €400，目前合计 €520。目前还没有收到任何款项。",
+            "另有已确认的追加报价一份，金额为 €400，目前合计 €520。目前尚未收到任何款项。",
         ),
     ],
 )
@@ -798,7 +767,7 @@ def test_no_allowance_sentences_without_allowances_or_deliveries(lang: Language)
         ("fi", "Sovittu hinta on 4\xa0800\xa0€. Maksuja ei ole vielä saapunut."),
         ("ro", "Prețul convenit este de 4.800\xa0EUR. Până acum nu am primit nicio plată."),
         ("zh-Hant", "本案約定的總價為 €4,800。目前尚未收到任何款項。"),
-        ("zh-Hans", "本项目约定的总价为 €4,800。目前还没有收到任何款项。"),
+        ("zh-Hans", "本项目约定的总价为 €4,800。目前尚未收到任何款项。"),
     ],
 )
 def test_nothing_paid_without_a_deposit(lang: Language, sentence: str) -> None:
@@ -818,15 +787,15 @@ def test_deposit_paid_has_no_deposit_sentence(lang: Language) -> None:
         ("en", "The work is billed by the hour at €80 per hour. No hours have been logged yet."),
         (
             "fi",
-            "Työ laskutetaan tuntien mukaan, 80\xa0€ tunnilta. Työtunteja ei ole vielä kirjattu.",
+            "Työ laskutetaan tuntiperusteisesti, 80\xa0€ tunnilta. Työtunteja ei ole vielä kirjattu.",
         ),
         (
             "ro",
-            "Lucrarea se facturează la oră, cu 80\xa0EUR pe oră. "
+            "Lucrarea se facturează cu 80\xa0EUR pe oră. "
             "Nu am înregistrat încă nicio oră de lucru.",
         ),
         ("zh-Hant", "本案按工時計費，每小時 €80。目前尚未記錄任何工時。"),
-        ("zh-Hans", "本项目按工时计费，每小时 €80。目前还没有记录任何工时。"),
+        ("zh-Hans", "本项目按工时计费，每小时 €80。目前尚未记录任何工时。"),
     ],
 )
 def test_hourly_without_an_estimate_or_hours(lang: Language, sentence: str) -> None:
@@ -843,9 +812,9 @@ def test_hourly_without_an_estimate_or_hours(lang: Language, sentence: str) -> N
         ),
         (
             "fi",
-            "Tähän mennessä olen kirjannut työtä 1,5 tuntia, mikä on yhteensä 120\xa0€. Yksi "
-            "hyväksytty muutostilaus lisää tähän 400\xa0€, joten laskutettavaa on tähän mennessä "
-            "520\xa0€.",
+            "Tähän mennessä olen kirjannut 1,5 tuntia työtä, eli yhteensä 120\xa0€. Yksi "
+            "hyväksytty muutostilaus tuo lisää 400\xa0€, joten laskutettavaa on tähän mennessä "
+            "yhteensä 520\xa0€.",
         ),
         (
             "ro",
@@ -885,3 +854,41 @@ def test_amounts_are_formatted_for_the_locale(
 def test_taiwan_dollars_are_never_a_bare_dollar_sign_in_traditional_chinese() -> None:
     text = status_statement(load_agreement(EXAMPLES / "anxin-clinic.yaml"))
     assert re.findall(r"\S*\$", text) == ["NT$", "NT$", "NT$"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "concepts", "rounds"),
+    [
+        ("en", "The price includes no design concepts.", "The price includes no revision rounds."),
+        ("fi", "Hintaan ei sisälly konsepteja.", "Hintaan ei sisälly korjauskierroksia."),
+        ("ro", "Acordul nu prevede niciun concept.", "Acordul nu prevede nicio rundă de revizie."),
+        ("zh-Hant", "依約定不含設計提案。", "依約定不含修改。"),
+        ("zh-Hans", "按约定不含设计方案。", "按约定不含修改。"),
+    ],
+)
+def test_zero_agreed_reads_as_none_included(lang: Language, concepts: str, rounds: str) -> None:
+    text = statement(lang, allowances={"concepts": 0, "revision_rounds": 0})
+    assert concepts in text
+    assert rounds in text
+    assert "zero" not in text
+    assert "nolla" not in text
+    assert "零" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "phrase"),
+    [
+        ("en", "which covers the work to date."),
+        ("fi", "mikä kattaa tähänastisen työn."),
+        ("ro", "sumă care acoperă lucrările de până acum."),
+        ("zh-Hant", "已涵蓋至今的工作費用。"),
+        ("zh-Hans", "已覆盖目前为止的工作费用。"),
+    ],
+)
+def test_hourly_fees_covered_is_not_paid_in_full(lang: Language, phrase: str) -> None:
+    text = statement(
+        lang,
+        price={"model": "hourly", "amount": "36000", "hourly_rate": "300"},
+        ledger=[work("1"), pay("300")],
+    )
+    assert phrase in text

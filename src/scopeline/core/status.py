@@ -105,6 +105,8 @@ class _Writer(ABC):
         if s.paid <= 0:
             return self.nothing_paid()
         if s.outstanding == 0:
+            if s.price_model == "hourly":  # the estimate is not the total: no "in full"
+                return self.covered(self.money(s.paid))
             return self.paid_in_full(self.money(s.paid))
         if s.outstanding < 0:
             return self.overpaid(self.money(s.paid), self.money(-s.outstanding))
@@ -125,8 +127,14 @@ class _Writer(ABC):
         if c.agreed is None and r.agreed is None and c.used == 0 and r.used == 0:
             return []
         out = []
-        if c.agreed is not None or r.agreed is not None:
-            out.append(self.agreed(c.agreed, r.agreed))
+        concepts = c.agreed if c.agreed else None  # zero agreed reads as "none included"
+        rounds = r.agreed if r.agreed else None
+        if concepts is not None or rounds is not None:
+            out.append(self.agreed(concepts, rounds))
+        if c.agreed == 0:
+            out.append(self.none_included(concepts=True))
+        if r.agreed == 0:
+            out.append(self.none_included(concepts=False))
         out.append(self.delivered(c, r))
         if c.over or r.over:
             out.append(self.beyond(c.over, r.over))
@@ -154,6 +162,14 @@ class _Writer(ABC):
 
     @abstractmethod
     def paid_in_full(self, paid: str) -> str: ...
+
+    @abstractmethod
+    def covered(self, paid: str) -> str:
+        """Hourly work: what has been paid covers the fees to date."""
+
+    @abstractmethod
+    def none_included(self, *, concepts: bool) -> str:
+        """The price includes no concepts (or no revision rounds)."""
 
     @abstractmethod
     def overpaid(self, paid: str, credit: str) -> str: ...
@@ -232,7 +248,14 @@ class _English(_Writer):
         return "No payment has been received yet."
 
     def paid_in_full(self, paid: str) -> str:
-        return f"{paid} has been paid, which settles it in full."
+        return f"The full amount of {paid} has been paid."
+
+    def covered(self, paid: str) -> str:
+        return f"{paid} has been paid, which covers the work to date."
+
+    def none_included(self, *, concepts: bool) -> str:
+        what = "design concepts" if concepts else "revision rounds"
+        return f"The price includes no {what}."
 
     def overpaid(self, paid: str, credit: str) -> str:
         return f"{paid} has been paid, which is {credit} more than the fees to date."
@@ -353,28 +376,34 @@ class _Finnish(_Writer):
         )
 
     def hourly_price(self, rate: str, estimate: str | None) -> str:
-        sentence = f"Työ laskutetaan tuntien mukaan, {rate} tunnilta"
+        sentence = f"Työ laskutetaan tuntiperusteisesti, {rate} tunnilta"
         return sentence + (f", ja koko työn arvioitu hinta on {estimate}." if estimate else ".")
 
     def hours_logged(self, hours: Decimal, fees: str) -> str:
         if hours == 0:
             return "Työtunteja ei ole vielä kirjattu."
-        return f"Tähän mennessä olen kirjannut työtä {self.hours(hours)}, mikä on yhteensä {fees}."
+        return f"Tähän mennessä olen kirjannut {self.hours(hours)} työtä, eli yhteensä {fees}."
 
     def hourly_changes(self, count: int, extra: str, total: str) -> str:
         orders = _capitalize(self.nominative(count, self._ORDER))
-        return f"{orders} lisää tähän {extra}, joten laskutettavaa on tähän mennessä {total}."
+        return (
+            f"{orders} tuo lisää {extra}, joten laskutettavaa on tähän mennessä yhteensä {total}."
+        )
 
     def nothing_paid(self) -> str:
         return "Maksuja ei ole vielä saapunut."
 
     def paid_in_full(self, paid: str) -> str:
-        return f"Siitä on maksettu {paid}, eli koko summa on maksettu."
+        return f"Koko summa, {paid}, on maksettu."
+
+    def covered(self, paid: str) -> str:
+        return f"Maksuja on saapunut {paid}, mikä kattaa tähänastisen työn."
+
+    def none_included(self, *, concepts: bool) -> str:
+        return f"Hintaan ei sisälly {'konsepteja' if concepts else 'korjauskierroksia'}."
 
     def overpaid(self, paid: str, credit: str) -> str:
-        return (
-            f"Maksuja on saapunut {paid}, mikä on {credit} enemmän kuin tähänastinen laskutettava."
-        )
+        return f"Maksuja on saapunut {paid}, eli {credit} enemmän kuin tähänastinen laskutus."
 
     def partly_paid(self, paid: str, percent: str | None, outstanding: str) -> str:
         share = f" ({percent})" if percent else ""
@@ -392,21 +421,29 @@ class _Finnish(_Writer):
         return f"Sovimme {_join(parts, 'ja')}."
 
     def delivered(self, concepts: Allowance, rounds: Allowance) -> str:
-        parts = []
+        # Two main clauses: "ja" joins two positives without a comma; a negative after a
+        # positive takes ", mutta"; after a negative, the negative verb itself joins: ", eikä".
+        first: str | None = None
+        first_negative = False
         if concepts.agreed is not None or concepts.used:
-            parts.append(
-                f"Tähän mennessä olen toimittanut {self.accusative(concepts.used, self._CONCEPT)}"
-                if concepts.used
-                else "En ole vielä toimittanut yhtään konseptia"
-            )
-        if rounds.agreed is not None or rounds.used:
-            if rounds.used:
-                used = self.word(rounds.used, self._NOMINATIVE)
-                clause = f"korjauskierroksia on käytetty {used}"
+            if concepts.used:
+                done = self.accusative(concepts.used, self._CONCEPT)
+                first = f"Tähän mennessä olen toimittanut {done}"
             else:
-                clause = "yhtään korjauskierrosta ei ole vielä käytetty"
-            parts.append(clause)
-        return _capitalize(_join(parts, "ja")) + "."
+                first, first_negative = "En ole vielä toimittanut yhtään konseptia", True
+        if not (rounds.agreed is not None or rounds.used):
+            return f"{first}."
+        if rounds.used:
+            second = f"korjauskierroksia on käytetty {self.word(rounds.used, self._NOMINATIVE)}"
+        else:
+            second = "korjauskierroksia ei ole vielä käytetty"
+        if first is None:
+            return _capitalize(second) + "."
+        if first_negative and not rounds.used:
+            return f"{first}, eikä korjauskierroksia ole vielä käytetty."
+        if first_negative or not rounds.used:
+            return f"{first}, mutta {second}."
+        return f"{first} ja {second}."
 
     def beyond(self, concepts: int, rounds: int) -> str:
         parts = []
@@ -485,7 +522,7 @@ class _Romanian(_Writer):
         )
 
     def hourly_price(self, rate: str, estimate: str | None) -> str:
-        sentence = f"Lucrarea se facturează la oră, cu {rate} pe oră"
+        sentence = f"Lucrarea se facturează cu {rate} pe oră"
         return sentence + (
             f", iar estimarea pentru întregul proiect este de {estimate}." if estimate else "."
         )
@@ -505,8 +542,17 @@ class _Romanian(_Writer):
     def paid_in_full(self, paid: str) -> str:
         return f"Am primit {paid}, deci suma a fost achitată integral."
 
+    def covered(self, paid: str) -> str:
+        return f"Am primit {paid}, sumă care acoperă lucrările de până acum."
+
+    def none_included(self, *, concepts: bool) -> str:
+        what = "niciun concept" if concepts else "nicio rundă de revizie"
+        return f"Acordul nu prevede {what}."
+
     def overpaid(self, paid: str, credit: str) -> str:
-        return f"Am primit {paid}, cu {credit} mai mult decât valoarea lucrărilor de până acum."
+        return (
+            f"Am primit {paid}, adică cu {credit} mai mult decât valoarea lucrărilor de până acum."
+        )
 
     def partly_paid(self, paid: str, percent: str | None, outstanding: str) -> str:
         share = f" ({percent})" if percent else ""
@@ -529,13 +575,13 @@ class _Romanian(_Writer):
             parts.append(
                 f"am livrat {self.count(concepts.used, self._CONCEPT)}"
                 if concepts.used
-                else "nu am livrat încă niciun concept"
+                else "nu am livrat niciun concept"
             )
         if rounds.agreed is not None or rounds.used:
             parts.append(
                 f"am folosit {self.count(rounds.used, self._ROUND)}"
                 if rounds.used
-                else "nu am folosit încă nicio rundă de revizie"
+                else "nu am folosit nicio rundă de revizie"
             )
         return f"Până acum {_join(parts, 'și')}."
 
@@ -545,10 +591,13 @@ class _Romanian(_Writer):
             parts.append(self.count(concepts, self._CONCEPT))
         if rounds:
             parts.append(self.count(rounds, self._ROUND))
-        return f"Asta înseamnă cu {_join(parts, 'și')} mai mult decât am convenit."
+        return f"Am depășit astfel cu {_join(parts, 'și')} ceea ce am convenit."
 
     def favors(self, hours: Decimal) -> str:
-        return f"În plus, am lucrat gratuit {self.hours(hours)} peste cele convenite, ca o favoare."
+        return (
+            f"În plus, am lucrat gratuit încă {self.hours(hours)}, "
+            "în afara lucrărilor convenite, din amabilitate."
+        )
 
     def deadline(self, when: str) -> str:
         return f"Termenul de livrare convenit este {when}."
@@ -587,7 +636,13 @@ class _Chinese(_Writer):
 
     def fixed_price_with_changes(self, bid: str, count: int, extra: str, total: str) -> str:
         orders = self.count(count, "份")
-        return self.T["fixed_changes"].format(bid=bid, orders=orders, extra=extra, total=total)
+        return self.T["fixed_changes"].format(
+            bid=bid, orders=orders, extra=self._sum(count, extra), total=total
+        )
+
+    def _sum(self, count: int, amount: str) -> str:
+        """共 ("in all") only for several orders; one order's amount is 金額為."""
+        return f"共 {amount}" if count > 1 else f"{self.T['amount_is']} {amount}"
 
     def hourly_price(self, rate: str, estimate: str | None) -> str:
         key = "hourly_estimate" if estimate else "hourly"
@@ -600,13 +655,21 @@ class _Chinese(_Writer):
 
     def hourly_changes(self, count: int, extra: str, total: str) -> str:
         orders = self.count(count, "份")
-        return self.T["hourly_changes"].format(orders=orders, extra=extra, total=total)
+        return self.T["hourly_changes"].format(
+            orders=orders, extra=self._sum(count, extra), total=total
+        )
 
     def nothing_paid(self) -> str:
         return self.T["nothing_paid"]
 
     def paid_in_full(self, paid: str) -> str:
         return self.T["paid_in_full"].format(paid=paid)
+
+    def covered(self, paid: str) -> str:
+        return self.T["covered"].format(paid=paid)
+
+    def none_included(self, *, concepts: bool) -> str:
+        return self.T["no_concepts_included" if concepts else "no_rounds_included"]
 
     def overpaid(self, paid: str, credit: str) -> str:
         return self.T["overpaid"].format(paid=paid, credit=credit)
@@ -664,18 +727,22 @@ class _TraditionalChinese(_Chinese):
         "hours": "小時",
         "fixed": "本案約定的總價為 {bid}。",
         "fixed_changes": (
-            "本案約定的總價為 {bid}，另有已同意的追加報價{orders}，共 {extra}，合計 {total}。"
+            "本案約定的總價為 {bid}，另有已同意的追加報價{orders}，{extra}，合計 {total}。"
         ),
         "hourly": "本案按工時計費，每小時 {rate}。",
         "hourly_estimate": "本案按工時計費，每小時 {rate}，整體預估金額為 {estimate}。",
         "no_hours": "目前尚未記錄任何工時。",
         "hours_logged": "目前累計工時為 {hours}，費用共 {fees}。",
-        "hourly_changes": "另有已同意的追加報價{orders}，共 {extra}，目前合計 {total}。",
+        "hourly_changes": "另有已同意的追加報價{orders}，{extra}，目前合計 {total}。",
         "nothing_paid": "目前尚未收到任何款項。",
         "paid_in_full": "目前已收款 {paid}，款項已全數付清。",
-        "overpaid": "目前已收款 {paid}，比目前應付的金額多出 {credit}。",
+        "overpaid": "目前已收款 {paid}，比應付金額多出 {credit}。",
         "partly_paid": "目前已收款 {paid}{share}，尚有 {outstanding} 未付。",
-        "deposit_due": "其中 {percent} 的訂金尚有 {due} 未付。",
+        "deposit_due": "約定的 {percent} 訂金中，尚有 {due} 未付。",
+        "covered": "目前已收款 {paid}，已涵蓋至今的工作費用。",
+        "no_concepts_included": "依約定不含設計提案。",
+        "no_rounds_included": "依約定不含修改。",
+        "amount_is": "金額為",
         "concepts": "款設計提案",
         "concepts_short": "款提案",
         "rounds": "輪修改",
@@ -688,7 +755,7 @@ class _TraditionalChinese(_Chinese):
         "rounds_used": "修改已進行{what}",
         "no_rounds": "修改尚未開始",
         "beyond": "這比約定多出{what}。",
-        "favors": "另外，我已無償額外協助 {hours}。",
+        "favors": "另外，我也已無償額外協助了 {hours}。",
         "deadline": "約定的交件日期為 {when}。",
     }
 
@@ -700,18 +767,22 @@ class _SimplifiedChinese(_Chinese):
         "hours": "小时",
         "fixed": "本项目约定的总价为 {bid}。",
         "fixed_changes": (
-            "本项目约定的总价为 {bid}，另有已确认的追加报价{orders}，共 {extra}，合计 {total}。"
+            "本项目约定的总价为 {bid}，另有已确认的追加报价{orders}，{extra}，合计 {total}。"
         ),
         "hourly": "本项目按工时计费，每小时 {rate}。",
         "hourly_estimate": "本项目按工时计费，每小时 {rate}，整体预估金额为 {estimate}。",
-        "no_hours": "目前还没有记录任何工时。",
+        "no_hours": "目前尚未记录任何工时。",
         "hours_logged": "目前累计工时为 {hours}，费用共 {fees}。",
-        "hourly_changes": "另有已确认的追加报价{orders}，共 {extra}，目前合计 {total}。",
-        "nothing_paid": "目前还没有收到任何款项。",
+        "hourly_changes": "另有已确认的追加报价{orders}，{extra}，目前合计 {total}。",
+        "nothing_paid": "目前尚未收到任何款项。",
         "paid_in_full": "目前已收款 {paid}，款项已全部付清。",
-        "overpaid": "目前已收款 {paid}，比目前应付的金额多出 {credit}。",
+        "overpaid": "目前已收款 {paid}，比应付金额多出 {credit}。",
         "partly_paid": "目前已收款 {paid}{share}，还有 {outstanding} 未付。",
-        "deposit_due": "其中 {percent} 的定金还有 {due} 未付。",
+        "deposit_due": "约定的 {percent} 预付款中，还有 {due} 未付。",
+        "covered": "目前已收款 {paid}，已覆盖目前为止的工作费用。",
+        "no_concepts_included": "按约定不含设计方案。",
+        "no_rounds_included": "按约定不含修改。",
+        "amount_is": "金额为",
         "concepts": "套设计方案",
         "concepts_short": "套方案",
         "rounds": "轮修改",
@@ -720,11 +791,11 @@ class _SimplifiedChinese(_Chinese):
         "agreed": "我们约定提供{what}。",
         "so_far": "目前",
         "delivered": "我已提交{what}",
-        "none_delivered": "我还没有提交任何方案",
+        "none_delivered": "我尚未提交任何方案",
         "rounds_used": "修改已进行{what}",
-        "no_rounds": "修改还没有开始",
+        "no_rounds": "修改尚未开始",
         "beyond": "这比约定多出{what}。",
-        "favors": "另外，我已免费额外协助 {hours}。",
+        "favors": "另外，我还免费额外提供了 {hours}的协助。",
         "deadline": "约定的交付日期为 {when}。",
     }
 
