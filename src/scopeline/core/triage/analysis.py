@@ -126,6 +126,7 @@ def analyze(text: str, lang: str = "und") -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=256)
 def cue_text(text: str) -> str:
     """The form cues are matched against: folded, Chinese in Simplified, single-spaced."""
     folded = fold(text)
