@@ -16,6 +16,7 @@ CORE_MODULES = sorted(CORE.rglob("*.py"))
 
 EXPECTED_ALL = [
     "SUPPORTED_LANGUAGES",
+    "AdviceLibrary",
     "Agreement",
     "AgreementError",
     "Allowance",
@@ -23,21 +24,28 @@ EXPECTED_ALL = [
     "Client",
     "Deposit",
     "Exclusion",
+    "ExitKit",
     "Language",
     "Policy",
     "Price",
     "Problem",
     "ProjectState",
     "Provider",
+    "Reply",
     "ScopeItem",
     "ScopelineError",
     "TriageEngine",
     "Verdict",
     "agreement_from_data",
+    "check_reply",
+    "compose_reply",
+    "exit_kit",
+    "load_advice",
     "load_agreement",
     "parse_agreement",
     "project_state",
     "status_statement",
+    "understanding_check",
 ]
 # Frameworks and terminal libraries the core must never import (see src/scopeline/core/ruff.toml).
 BANNED = ("django", "typer", "rich")

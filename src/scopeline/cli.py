@@ -6,11 +6,13 @@ Exit codes: 0 success, 1 unexpected failure, 2 bad input (a bad agreement file, 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
@@ -23,9 +25,13 @@ if TYPE_CHECKING:
 
     from scopeline.core.agreement import Agreement
     from scopeline.core.ledger import Allowance, ProjectState
+    from scopeline.core.replies.advice import AdviceLibrary
+    from scopeline.core.replies.bank import Tone
     from scopeline.core.triage.engine import TriageEngine
+    from scopeline.core.triage.verdict import Verdict
 
 EXIT_BAD_INPUT = 2
+F = TypeVar("F", bound=Callable[..., object])
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -275,6 +281,280 @@ def _triage_batch(
             click.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
             sys.exit(EXIT_BAD_INPUT)
         click.echo(f"Wrote {len(lines)} verdicts to {output}.", err=True)
+
+
+_TONES = ("warm", "neutral", "firm")
+
+
+def _tone_option() -> Callable[[F], F]:
+    return click.option(
+        "--tone",
+        type=click.Choice(_TONES),
+        default="neutral",
+        show_default=True,
+        help="Wording of the text; the facts stay the same.",
+    )
+
+
+def _advice(files: tuple[str, ...]) -> AdviceLibrary:
+    from scopeline.core.replies.advice import AdviceError, load_advice
+
+    try:
+        return load_advice(files)
+    except AdviceError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@cli.command()
+@click.option(
+    "--agreement",
+    "agreement_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The agreement file (YAML or JSON) the messages are about.",
+)
+@click.argument("message", required=False)
+@_tone_option()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: the verdict in brief and the draft; json: the verdict plus a 'reply' object.",
+)
+@click.option(
+    "--jsonl",
+    "jsonl",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help='A batch: one {"id": ..., "text": ...} per line (- for stdin); prints JSON lines.',
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="With --jsonl: write the results here (written whole at the end) instead of stdout.",
+)
+@click.option(
+    "--advice",
+    "advice_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="An advice library (YAML) to merge over the shipped one; repeatable.",
+)
+@click.option(
+    "--catalogue",
+    "catalogues",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="An estimate catalogue (YAML) to merge over the shipped one; repeatable.",
+)
+@click.option(
+    "--date",
+    "today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The date the reply is written on, for fix and delivery dates (default: today).",
+)
+def reply(
+    agreement_file: str,
+    message: str | None,
+    tone: str,
+    fmt: str,
+    jsonl: str | None,
+    output: str | None,
+    advice_files: tuple[str, ...],
+    catalogues: tuple[str, ...],
+    today: dt.datetime | None,
+) -> None:
+    """Triage a client message and draft the reply in the client's language.
+
+    The draft restates the request, gives the facts from the agreement and the ledger
+    (clause, allowances, hours, price, schedule), the reasons and the options. With --jsonl
+    the messages are taken as one conversation with the client, oldest first: once earlier
+    replies have cited the agreement, later ones lead with value and options instead.
+    """
+    if message is not None and jsonl is not None:
+        raise click.UsageError("give either MESSAGE or --jsonl, not both")
+    if output is not None and jsonl is None:
+        raise click.UsageError("--output goes with --jsonl")
+    agreement = _load(agreement_file)
+    library = _advice(advice_files)
+    from scopeline.core.replies.composer import compose_reply
+    from scopeline.core.triage.engine import TriageEngine
+    from scopeline.core.triage.estimate import CatalogueError, load_catalogue
+
+    try:
+        catalogue = load_catalogue(catalogues) if catalogues else None
+    except CatalogueError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    engine = (
+        TriageEngine(catalogue=catalogue, advice=library)
+        if catalogue
+        else TriageEngine(advice=library)
+    )
+    date = today.date() if today else None
+    chosen_tone: Tone = tone  # type: ignore[assignment]  # click.Choice validated it
+    if jsonl is not None:
+        _reply_batch(engine, agreement, jsonl, output, chosen_tone, library, date)
+        return
+    text: str | bytes = message or ""
+    if message is None or message == "-":
+        text = sys.stdin.buffer.read()
+    verdict = engine.triage(agreement, text)
+    drafted = compose_reply(
+        verdict, agreement, message=text, tone=chosen_tone, advice=library, today=date
+    )
+    if fmt == "json":
+        data = verdict.as_dict()
+        data["reply"] = {"lang": drafted.lang, "tone": drafted.tone, "text": drafted.text}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(_verdict_brief(verdict))
+    click.echo("")
+    click.echo(f"Reply ({drafted.lang}, {drafted.tone}):")
+    click.echo("")
+    click.echo(drafted.text)
+
+
+def _verdict_brief(verdict: Verdict) -> str:
+    scope = verdict.scope
+    rows = [
+        ("Kind", " + ".join(verdict.kinds) + f" (confidence {verdict.confidence:.2f})"),
+        ("Language", verdict.lang),
+        (
+            "Scope",
+            scope.verdict
+            + (f": {scope.item}" if scope.item else "")
+            + (f" — {scope.title}" if scope.title else ""),
+        ),
+        ("Action", verdict.action),
+    ]
+    if verdict.estimate.hours > 0:
+        e = verdict.estimate
+        rows.append(("Estimate", f"{e.hours} h ({e.low}–{e.high} h)"))
+    if verdict.price is not None:
+        p = verdict.price
+        note = "" if p.chargeable else " (not charged)"
+        rows.append(("Price", f"{p.amount} {p.currency}{note}"))
+    if verdict.advice:
+        rows.append(("Advice", verdict.advice))
+    width = max(len(label) for label, _ in rows)
+    lines = [f"{label:<{width}}  {value}" for label, value in rows]
+    lines += [f"{'Why' if i == 0 else '':<{width}}  - {r}" for i, r in enumerate(verdict.reasons)]
+    return "\n".join(lines)
+
+
+def _reply_batch(
+    engine: TriageEngine,
+    agreement: Agreement,
+    source: str,
+    output: str | None,
+    tone: Tone,
+    library: AdviceLibrary,
+    today: dt.date | None,
+) -> None:
+    from scopeline.core.ledger import project_state
+    from scopeline.core.replies.composer import compose_reply
+    from scopeline.core.triage.batch import read_jsonl, write_atomically
+
+    try:
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as exc:
+        click.echo(f"error: cannot read {source}: {exc.strerror}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    items, problems = read_jsonl(raw)
+    for problem in problems:
+        click.echo(f"warning: {source}:{problem}", err=True)
+    state = project_state(agreement)
+    cited: list[bool] = []
+    lines: list[str] = []
+    show_progress = sys.stdout.isatty() or (output is not None and sys.stderr.isatty())
+    verdicts = engine.triage_many(agreement, ((i.id, i.text) for i in items))
+    with click.progressbar(
+        verdicts, length=len(items), label="Replying", file=sys.stderr, hidden=not show_progress
+    ) as bar:
+        for item, verdict in zip(items, bar, strict=True):
+            drafted = compose_reply(
+                verdict,
+                agreement,
+                message=item.text,
+                state=state,
+                tone=tone,
+                recent_cited=cited,
+                advice=library,
+                today=today,
+            )
+            cited.append(drafted.cites_agreement)
+            data = verdict.as_dict()
+            data["id"] = item.id
+            if item.error:
+                reasons = data["reasons"]
+                data["reasons"] = [item.error, *(reasons if isinstance(reasons, list) else [])]
+            data["reply"] = {"lang": drafted.lang, "tone": drafted.tone, "text": drafted.text}
+            line = json.dumps(data, ensure_ascii=False)
+            if output is None:
+                click.echo(line)
+            else:
+                lines.append(line)
+    if output is not None:
+        try:
+            write_atomically(Path(output), "".join(f"{line}\n" for line in lines))
+        except OSError as exc:
+            click.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        click.echo(f"Wrote {len(lines)} replies to {output}.", err=True)
+
+
+@cli.command(name="exit")
+@click.option(
+    "--agreement",
+    "agreement_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The agreement file (YAML or JSON) of the project to end.",
+)
+@_tone_option()
+@click.option("--lang", type=_LanguageType(), help="Language of the text (default: the client's).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: the parts (status, options, farewell, money options with amounts) and the text.",
+)
+def exit_command(agreement_file: str, tone: str, lang: Language | None, fmt: str) -> None:
+    """The exit kit: where the project stands, two priced options to continue, a farewell,
+    and the money options with their amounts, in the client's language."""
+    agreement = _load(agreement_file)
+    from scopeline.core.replies.exit_kit import exit_kit
+
+    kit = exit_kit(agreement, tone=tone, lang=lang)  # type: ignore[arg-type]
+    if fmt == "json":
+        click.echo(json.dumps(kit.as_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(kit.text)
+
+
+@cli.command()
+@click.option(
+    "--agreement",
+    "agreement_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The agreement file (YAML or JSON) to restate.",
+)
+@_tone_option()
+@click.option("--lang", type=_LanguageType(), help="Language of the text (default: the client's).")
+def confirm(agreement_file: str, tone: str, lang: Language | None) -> None:
+    """The understanding check: the agreed scope, exclusions, concepts, revision rounds, price
+    and dates, restated for the client to confirm before work starts."""
+    agreement = _load(agreement_file)
+    from scopeline.core.replies.confirm import understanding_check
+
+    click.echo(understanding_check(agreement, tone=tone, lang=lang))  # type: ignore[arg-type]
 
 
 def _state_table(agreement: Agreement, state: ProjectState) -> str:

@@ -1,4 +1,4 @@
-"""Scopeline's domain core: agreements, the ledger and the status statement.
+"""Scopeline's domain core: agreements, the ledger, the status statement, triage and replies.
 
 Framework-free (no Django; a lint rule enforces it), so the CLI, the web app and the API all
 wrap the same functions. The public names are listed in ``__all__``; they are imported on
@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from scopeline.core.languages import SUPPORTED_LANGUAGES, Language
     from scopeline.core.ledger import Allowance, ProjectState, project_state
     from scopeline.core.loading import agreement_from_data, load_agreement, parse_agreement
+    from scopeline.core.replies.advice import AdviceLibrary, load_advice
+    from scopeline.core.replies.checker import check_reply
+    from scopeline.core.replies.composer import Reply, compose_reply
+    from scopeline.core.replies.confirm import understanding_check
+    from scopeline.core.replies.exit_kit import ExitKit, exit_kit
     from scopeline.core.status import status_statement
     from scopeline.core.triage.engine import TriageEngine
     from scopeline.core.triage.verdict import Verdict
@@ -51,6 +56,14 @@ _EXPORTS: dict[str, str] = {
     "agreement_from_data": "loading",
     "load_agreement": "loading",
     "parse_agreement": "loading",
+    "AdviceLibrary": "replies.advice",
+    "load_advice": "replies.advice",
+    "check_reply": "replies.checker",
+    "Reply": "replies.composer",
+    "compose_reply": "replies.composer",
+    "understanding_check": "replies.confirm",
+    "ExitKit": "replies.exit_kit",
+    "exit_kit": "replies.exit_kit",
     "status_statement": "status",
     "TriageEngine": "triage.engine",
     "Verdict": "triage.verdict",
@@ -58,6 +71,7 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [
     "SUPPORTED_LANGUAGES",
+    "AdviceLibrary",
     "Agreement",
     "AgreementError",
     "Allowance",
@@ -65,21 +79,28 @@ __all__ = [
     "Client",
     "Deposit",
     "Exclusion",
+    "ExitKit",
     "Language",
     "Policy",
     "Price",
     "Problem",
     "ProjectState",
     "Provider",
+    "Reply",
     "ScopeItem",
     "ScopelineError",
     "TriageEngine",
     "Verdict",
     "agreement_from_data",
+    "check_reply",
+    "compose_reply",
+    "exit_kit",
+    "load_advice",
     "load_agreement",
     "parse_agreement",
     "project_state",
     "status_statement",
+    "understanding_check",
 ]
 
 

@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from scopeline.core.agreement import Agreement
 from scopeline.core.ledger import ProjectState, project_state
+from scopeline.core.replies.advice import AdviceEntry, AdviceLibrary, load_advice
 from scopeline.core.triage.analysis import analyze
 from scopeline.core.triage.contract import KINDS, WORK_KINDS, Kind
 from scopeline.core.triage.embedder import Embedder, default_embedder
@@ -57,6 +58,7 @@ class TriageEngine:
     embedder: Embedder = field(default_factory=default_embedder)
     models: TriageModels = field(default_factory=load_models)
     catalogue: Catalogue | None = None
+    advice: AdviceLibrary = field(default_factory=load_advice)
     _prepared: dict[int, _Prepared] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -183,6 +185,7 @@ class TriageEngine:
             embedder=self.embedder,
             query=vector,
         )
+        advice = self.advice.match(clean.text, guess.lang, kinds, task.id if task else None)
         decision = decide(
             kind=kind,
             kinds=kinds,
@@ -190,6 +193,7 @@ class TriageEngine:
             estimate=hours,
             agreement=agreement,
             state=prepared.state,
+            decline_reason=_decline_reason(advice, kind),
         )
         reasons = [f"Request kind: {' + '.join(kinds)} (confidence {confidence:.2f})."]
         if scope.reason and kind in WORK_KINDS:
@@ -218,6 +222,7 @@ class TriageEngine:
             lang_reason=guess.reason,
             notes=clean.notes,
             catalogue=task.id if task else None,
+            advice=advice.id if advice else None,
         )
 
 
@@ -243,6 +248,16 @@ def _kinds(
     if primary == "other":
         present = [k for k in present if k != "other"]
     return primary, (primary, *[k for k in present if k != "other"]), confidence
+
+
+def _decline_reason(entry: AdviceEntry | None, kind: Kind) -> str | None:
+    """Why professional advice says no to this request (the reply offers the alternative)."""
+    if entry is None or entry.stance != "decline" or kind not in entry.kinds:
+        return None
+    return (
+        f"Advice library entry '{entry.id}' recommends declining: {entry.reasons['en'][0]} "
+        "The reply offers the nearest alternative."
+    )
 
 
 def _one_blas_thread() -> None:

@@ -60,6 +60,8 @@ class Verdict:
     """What was done to the text first: "html", "quoted-history-removed", "truncated", ..."""
     catalogue: str | None = None
     """The estimate catalogue entry the request matched, if any."""
+    advice: str | None = None
+    """The advice library entry the request matched, if any (see ``scopeline.core.replies``)."""
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready, with the contract's field names; amounts and hours as strings."""
@@ -100,6 +102,7 @@ class Verdict:
             "lang_reason": self.lang_reason,
             "notes": list(self.notes),
             "catalogue": self.catalogue,
+            "advice": self.advice,
         }
 
 
