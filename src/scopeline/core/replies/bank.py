@@ -159,6 +159,7 @@ PARTS: Final[dict[str, frozenset[str]]] = {
         "confirm.opening": set(),
         "confirm.scope": set(),
         "confirm.exclusions": set(),
+        "confirm.allowances": {"concepts_agreed", "rounds_agreed"},
         "confirm.concepts": {"concepts_agreed"},
         "confirm.rounds": {"rounds_agreed"},
         "confirm.price_fixed": {"price"},

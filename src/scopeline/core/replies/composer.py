@@ -698,11 +698,22 @@ _LESS = re.compile(
 )
 
 
+_ZHE = re.compile(r"([一二三四五六七八九]|\d(?:\.\d)?)\s*折")
+_ZH_DIGIT: Final = dict(zip("一二三四五六七八九", "123456789", strict=True))
+
+
 def requested_target(message: str, bid: Decimal) -> Decimal | None:
     """The price a discount request names, if any: "could you do it for 3,500?" → 3500;
-    "20 % off" → 80 % of the bid; "500 less" → the bid minus 500. None when no amount fits.
-    Several amounts: the highest target wins (the client's most moderate reading)."""
+    "20 % off" → 80 % of the bid; "500 less" → the bid minus 500; "打八折" → 80 % of the bid.
+    None when no amount fits. Several amounts: the highest target wins (the client's most
+    moderate reading)."""
     best: Decimal | None = None
+    for m in _ZHE.finditer(message):  # "打八折", "9折": pay eight, nine tenths
+        digits = m.group(1)
+        tenths = Decimal(_ZH_DIGIT.get(digits, digits))
+        if 0 < tenths < 10:
+            target = bid * tenths / 10
+            best = target if best is None else max(best, target)
     for m in _AMOUNT.finditer(message):
         value = _parse_number(m.group("num"))
         if value is None or value <= 0:

@@ -32,16 +32,14 @@ def understanding_check(
         letter.say("confirm.exclusions")
         letter.lines([item.title for item in agreement.exclusions])
     allowances = agreement.allowances
-    if allowances.concepts:
-        letter.say(
-            "confirm.concepts",
-            concepts_agreed=Quantity(Decimal(allowances.concepts), "concept", lang),
-        )
-    if allowances.revision_rounds:
-        letter.say(
-            "confirm.rounds",
-            rounds_agreed=Quantity(Decimal(allowances.revision_rounds), "round", lang),
-        )
+    concepts = Quantity(Decimal(allowances.concepts or 0), "concept", lang)
+    rounds = Quantity(Decimal(allowances.revision_rounds or 0), "round", lang)
+    if allowances.concepts and allowances.revision_rounds:
+        letter.say("confirm.allowances", concepts_agreed=concepts, rounds_agreed=rounds)
+    elif allowances.concepts:
+        letter.say("confirm.concepts", concepts_agreed=concepts)
+    elif allowances.revision_rounds:
+        letter.say("confirm.rounds", rounds_agreed=rounds)
     price = agreement.price
     rate = price.hourly_rate
     if price.model == "fixed" and price.amount is not None:

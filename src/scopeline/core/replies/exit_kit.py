@@ -139,7 +139,7 @@ def _continue_options(
         )
         out.append(ContinueOption("concepts", Decimal(2), hours, price, text))
     if state.revision_rounds.agreed:
-        count = Decimal(1 if out else 2)
+        count = Decimal(2)
         hours = count * _ROUND_HOURS
         price = quantize(hours * rate, cur)
         text = letter.text_of(
@@ -165,29 +165,25 @@ def _money_options(agreement: Agreement, state: ProjectState, letter: Letter) ->
     cur = agreement.currency
     out: list[MoneyOption] = []
     outstanding = state.outstanding
-    if outstanding > 0:
-        out.append(
-            MoneyOption(
-                "waive",
-                outstanding,
-                ZERO,
-                letter.text_of("exit.money.waive", outstanding=letter.money(outstanding)),
-            )
-        )
     paid = state.paid
     deposit = state.deposit_amount
-    if deposit and paid > 0:
-        kept = min(deposit, paid)
-        back = paid - kept
-        if back > 0:
+    kept = min(deposit, paid) if deposit and paid > 0 else ZERO
+    back = paid - kept
+    if kept > 0 and back == 0:
+        # Only the deposit was paid: keeping it is waiving the rest; say it that way, once.
+        text = letter.text_of("exit.money.keep_deposit", deposit=letter.money(kept))
+        out.append(MoneyOption("keep_deposit", kept, ZERO, text))
+    else:
+        if outstanding > 0:
+            text = letter.text_of("exit.money.waive", outstanding=letter.money(outstanding))
+            out.append(MoneyOption("waive", outstanding, ZERO, text))
+        if kept > 0:
             text = letter.text_of(
                 "exit.money.keep_deposit_refund",
                 deposit=letter.money(kept),
                 refund=letter.money(back),
             )
-        else:
-            text = letter.text_of("exit.money.keep_deposit", deposit=letter.money(kept))
-        out.append(MoneyOption("keep_deposit", kept, back, text))
+            out.append(MoneyOption("keep_deposit", kept, back, text))
     rate = agreement.price.hourly_rate
     worked = None if rate is None else quantize(state.hours_logged * rate, cur)
     if paid > 0:

@@ -22,11 +22,11 @@ from scopeline.core.triage.verdict import Estimate, Price, ScopeMatch, Verdict
 
 _MESSAGES: Final[dict[str, dict[Language, str]]] = {
     "defect": {
-        "en": "The form on the site doesn't send anything, we only found out today.",
-        "fi": "Lomake ei lähetä mitään, huomasimme sen vasta tänään.",
-        "ro": "Formularul de pe site nu trimite nimic, abia azi am observat.",
-        "zh-Hant": "網站上的表單送出後都沒有收到，我們今天才發現。",
-        "zh-Hans": "页面上的表单提交后什么都收不到，我们今天才发现。",
+        "en": "What you delivered yesterday doesn't match what we agreed: the colours are wrong.",
+        "fi": "Eilen toimittamanne versio ei vastaa sovittua: värit ovat väärät.",
+        "ro": "Ce ne-ați trimis ieri nu corespunde cu ce am stabilit: culorile sunt greșite.",
+        "zh-Hant": "昨天交來的檔案和當初講好的不一樣，顏色是錯的。",
+        "zh-Hans": "昨天交付的版本和之前说好的不一样，颜色不对。",
     },
     "revision": {
         "en": "Could you make the headings a bit larger and use our darker blue?",
