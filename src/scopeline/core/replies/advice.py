@@ -28,7 +28,7 @@ from scopeline.core.triage.contract import KINDS
 Stance: TypeAlias = Literal["reshape", "advise_against", "decline"]
 STANCES: Final[tuple[Stance, ...]] = get_args(Stance)
 _TEXTS: Final = ("request", "purpose", "reasons", "alternative")
-_GRAM_SHARE: Final = 0.75
+_GRAM_SHARE: Final = 0.6
 """Share of a long Finnish stem's 4-grams the message must contain (compounds, gradation)."""
 
 

@@ -518,6 +518,7 @@ class _Composer:
         if bid is not None:
             self.fact("hold.price", bid=self.money(bid))
         d.say("hold.same_scope")
+        self._reasons()
         d.paragraph()
         self._reductions(bid)
         d.say("ask")
