@@ -57,9 +57,24 @@ def test_some_entries_decline() -> None:
 @pytest.mark.parametrize(
     ("text", "lang", "kinds", "expected"),
     [
-        ("Could the website play background music automatically?", "en", ["addition"], "autoplay-music"),
-        ("Can you guarantee we rank first on Google?", "en", ["addition"], "guaranteed-first-place"),
-        ("Voisitteko lisätä sivustolle jäsenrekisteröinnin?", "fi", ["addition"], "member-registration"),
+        (
+            "Could the website play background music automatically?",
+            "en",
+            ["addition"],
+            "autoplay-music",
+        ),
+        (
+            "Can you guarantee we rank first on Google?",
+            "en",
+            ["addition"],
+            "guaranteed-first-place",
+        ),
+        (
+            "Voisitteko lisätä sivustolle jäsenrekisteröinnin?",
+            "fi",
+            ["addition"],
+            "member-registration",
+        ),
         ("Vă rog să faceți logo-ul mai mare pe prima pagină.", "ro", ["revision"], "logo-bigger"),
         ("可以保證我們在 Google 排名第一嗎？", "zh-Hant", ["addition"], "guaranteed-first-place"),
         ("网站能不能加个自动播放的背景音乐？", "zh-Hans", ["addition"], "autoplay-music"),

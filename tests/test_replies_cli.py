@@ -14,7 +14,6 @@ from scopeline.cli import cli
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 ACME = str(EXAMPLES / "acme-website.yaml")
 ANXIN = str(EXAMPLES / "anxin-clinic.yaml")
-BRIGHT = str(EXAMPLES / "brightpath-mvp.yaml")
 
 
 def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
@@ -138,10 +137,10 @@ def test_a_user_advice_entry_replaces_the_shipped_one(tmp_path: Path) -> None:
     code, out, _ = run(
         "reply",
         "--agreement",
-        BRIGHT,
+        ACME,
         "--advice",
         str(own),
-        "Please add member registration so customers can log in.",
+        "Please add member registration to the website.",
     )
     assert code == 0
     assert "OWN-REASON." in out
@@ -165,11 +164,11 @@ def test_exit_kit_json_gives_the_money_options_with_amounts() -> None:
     # anxin-clinic: 60,000 TWD price, 30,000 paid (the 50 % deposit), 30,000 outstanding:
     # keeping the deposit is waiving the rest, offered once.
     assert "waive" not in kinds
-    assert kinds["keep_deposit"]["amount"] == "30000"
-    assert kinds["keep_deposit"]["refund"] == "0"
+    assert Decimal(kinds["keep_deposit"]["amount"]) == 30000
+    assert Decimal(kinds["keep_deposit"]["refund"]) == 0
     assert len(kit["options"]) == 2
     assert kit["options"][0]["what"] == "concepts"
-    assert kit["options"][0]["price"] == "24000"  # 2 concepts × 8 h × 1,500
+    assert Decimal(kit["options"][0]["price"]) == 24000  # 2 concepts × 8 h × 1,500
 
 
 def test_exit_kit_in_another_language() -> None:
@@ -187,7 +186,7 @@ def test_confirm_restates_the_agreement() -> None:
         assert title in out
     assert "kolme konseptia" in out
     assert "kaksi korjauskierrosta" in out
-    assert "4 800 €" in out
+    assert "4\u00a0800\u00a0€" in out
     assert "15. joulukuuta 2026" in out
 
 

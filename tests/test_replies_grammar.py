@@ -98,3 +98,10 @@ def test_span_agrees_with_the_upper_number() -> None:
 def test_unknown_form_raises(lang: str, form: str) -> None:
     with pytest.raises(ValueError, match="not known"):
         q(2, "hour", lang, form)
+
+
+def test_chinese_measure_word_only_for_a_second_mention() -> None:
+    assert q(2, "round", "zh-Hant", "m") == "兩輪"
+    assert q(3, "concept", "zh-Hant", "m") == "三款"
+    assert q(3, "concept", "zh-Hans", "m") == "三套"
+    assert q(14, "hour", "zh-Hans", "m") == "14 小时"

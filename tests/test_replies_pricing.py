@@ -71,17 +71,25 @@ def test_hourly_projects_save_hours_at_the_rate() -> None:
 
 
 def test_reductions_reach_the_target_with_the_fewest_items() -> None:
-    savings = [("a", Decimal(3000)), ("b", Decimal(800)), ("c", Decimal(600)), ("d", Decimal(400))]
+    savings = [
+        ("core", Decimal(3000)),
+        ("a", Decimal(900)),
+        ("b", Decimal(800)),
+        ("c", Decimal(600)),
+        ("d", Decimal(400)),
+    ]
+    bid = Decimal(5700)
     # 700 needed: the smallest single item that is enough.
-    assert reductions_for(savings, Decimal(4800), Decimal(4100)) == [("b", Decimal(800))]
-    # 3700 needed: largest first until enough, but never the whole scope.
-    assert reductions_for(savings, Decimal(4800), Decimal(1100)) == [
-        ("a", Decimal(3000)),
+    assert reductions_for(savings, bid, Decimal(5000)) == [("b", Decimal(800))]
+    # 1,500 needed: largest first until enough; the core item always stays.
+    assert reductions_for(savings, bid, Decimal(4200)) == [
+        ("a", Decimal(900)),
         ("b", Decimal(800)),
     ]
-    chosen = reductions_for(savings, Decimal(4800), Decimal(10))
-    assert len(chosen) == 3  # one item always remains to deliver
-    assert reductions_for(savings, Decimal(4800), None) == savings[:2]
+    # Not reachable without the core: every other item, and the reply says it falls short.
+    assert [k for k, _ in reductions_for(savings, bid, Decimal(100))] == ["a", "b", "c", "d"]
+    # No target: up to three options, never the core.
+    assert [k for k, _ in reductions_for(savings, bid, None)] == ["a", "b", "c"]
 
 
 def test_working_days_skip_weekends() -> None:

@@ -110,7 +110,7 @@ BLAME: Final[dict[Language, tuple[str, ...]]] = {
 
 APOLOGY: Final[dict[Language, tuple[str, ...]]] = {
     "en": ("sorry", "apolog"),
-    "fi": ("pahoittel", "anteeksi", "harmittaa"),
+    "fi": ("pahoittel", "pahoillani", "anteeksi", "harmittaa"),
     "ro": ("scuz", "regret", "îmi pare rău"),
     "zh-Hant": ("抱歉", "歉意", "不好意思", "對不起"),
     "zh-Hans": ("抱歉", "歉意", "不好意思", "对不起"),
@@ -208,7 +208,7 @@ def check_reply(
             "the rush surcharge",
         )
     if (
-        action in ("change_order", "decline")
+        action == "change_order"
         and v.kind == "addition"
         and clause
         and v.scope.verdict in ("excluded", "out_of_scope")

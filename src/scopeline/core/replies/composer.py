@@ -189,6 +189,7 @@ def _message_text(message: str | bytes | None) -> str:
     return clean_message(message).text.strip()
 
 
+_ENDS_SENTENCE = re.compile(r"[.!?。！？…]$")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*|\n+")
 _GREETING_LINE = re.compile(r"^[^\n]{0,40}[,，:：!！]\s*$")
 
@@ -297,7 +298,12 @@ class _Composer:
             d.say("restate.clause", clause=clause)
             return
         if self.message:
-            d.say("restate.quote", quote=d.bank.quote(first_sentence(self.message)))
+            quoted = first_sentence(self.message)
+            d.say("restate.quote", quote=d.bank.quote(quoted))
+            sentence = d.paragraphs[-1][-1]
+            if sentence.endswith(d.bank.quotes[1]) and not _ENDS_SENTENCE.search(quoted):
+                # The client's words end without a full stop: close the sentence after the quote.
+                d.paragraphs[-1][-1] = sentence + ("。" if self.lang.startswith("zh") else ".")
 
     def _task_title(self) -> str | None:
         if self.verdict.catalogue is None:
@@ -505,7 +511,7 @@ class _Composer:
             d.say("decline.skills")
         d.paragraph()
         self._alternative()
-        if self.entry is None:
+        if "alternative.generic" not in d.used:
             d.say("alternative.generic")
         d.say("ask")
 
@@ -530,28 +536,34 @@ class _Composer:
             d.say("hold.no_reduction")
             return
         target = requested_target(self.message, bid)
-        chosen = reductions_for(savings, bid, target)
-        if target is not None:
-            d.say("hold.target", target=self.money(target))
-        else:
+        if target is None:
+            # No price named: the parts that could go, each on its own, for the client to weigh.
             d.say("hold.options")
+            self._reduction_lines(reductions_for(savings, bid, None))
+            return
+        chosen = reductions_for(savings, bid, target)
+        d.say("hold.target", target=self.money(target))
+        self._reduction_lines(chosen)
+        reduced = bid - sum((saving for _, saving in chosen), Decimal(0))
+        if reduced > target:
+            d.say("hold.unreachable", target=self.money(target), reduced_price=self.money(reduced))
+        else:
+            d.say("hold.result", reduced_price=self.money(reduced))
+
+    def _reduction_lines(self, chosen: list[tuple[str, Decimal]]) -> None:
+        d = self.draft
         d.paragraph()
+        lines = []
         for item_id, saving in chosen:
             item = self.agreement.scope_item(item_id)
             assert item is not None
             line = d.bank.pick("hold.line", d.tone, d.seed).format_map(
                 {"clause": d.bank.quote(item.title), "saving": self.money(saving)}
             )
-            d.raw(d.bank.list_marker + line)
+            lines.append(d.bank.list_marker + line)
         d.used.append("hold.line")
-        # List lines stand on their own lines.
-        d.paragraphs[-1] = ["\n".join(d.paragraphs[-1])]
+        d.raw("\n".join(lines))  # list lines stand on their own lines
         d.paragraph()
-        reduced = bid - sum((saving for _, saving in chosen), Decimal(0))
-        if target is not None and reduced > target:
-            d.say("hold.unreachable", target=self.money(target), reduced_price=self.money(reduced))
-        else:
-            d.say("hold.result", reduced_price=self.money(reduced))
 
     def _escalate(self) -> None:
         d = self.draft
@@ -577,8 +589,8 @@ class _Composer:
     def _answer(self) -> None:
         d = self.draft
         d.say("thanks")
-        d.say("answer.ack")
         self._restate()
+        d.say("answer.ack")
         reply_on = add_working_days(self.today, 1)
         d.say("answer.will", reply_date=self.date(reply_on))
 
@@ -651,22 +663,22 @@ def scope_savings(agreement: Agreement) -> list[tuple[str, Decimal]]:
 def reductions_for(
     savings: list[tuple[str, Decimal]], bid: Decimal, target: Decimal | None
 ) -> list[tuple[str, Decimal]]:
-    """The items to leave out: the fewest that reach ``target`` (never the whole scope), or
-    without a target the two that save most."""
-    candidates = savings
+    """The items to leave out. The largest item is the heart of the project and always stays.
+
+    With a target: the smallest single item that reaches it, else the largest items until it is
+    reached (or all the others, when even that is not enough). Without one: up to three items,
+    each an option of its own.
+    """
+    candidates = savings[1:] if len(savings) > 1 else savings
     if target is None:
-        return candidates[: min(2, max(len(candidates) - 1, 1))]
+        return candidates[:3]
     needed = bid - target
-    if needed <= 0:
-        return candidates[:1]
-    keepable = candidates[: max(len(candidates) - 1, 1)]  # something must remain to deliver
-    # Smallest single item that is enough; else the largest items until enough.
-    enough = [pair for pair in keepable if pair[1] >= needed]
+    enough = [pair for pair in candidates if pair[1] >= needed]
     if enough:
         return [min(enough, key=lambda pair: pair[1])]
     chosen: list[tuple[str, Decimal]] = []
     total = Decimal(0)
-    for pair in keepable:
+    for pair in candidates:
         chosen.append(pair)
         total += pair[1]
         if total >= needed:

@@ -4,7 +4,8 @@ A reply template names a quantity and, where the language needs it, the grammati
 ``{hours}`` gives "14 hours" / "14 tuntia" / "14 ore" / "14 小時"; in Finnish ``{hours:gen}``
 gives "14 tunnin" (a 14-hour job), ``{days:ade}`` "3 työpäivällä" (later by three working days),
 ``{rounds:ela}`` "kahdesta korjauskierroksesta" (we agreed on two rounds). ``{x:n}`` is the bare
-number in every language. Unknown forms raise, so a template typo fails in the tests, not in a
+number in every language; in Chinese ``{x:m}`` is the numeral with its measure word only, for a
+second mention ("合約包含兩輪修改，目前已進行兩輪"). Unknown forms raise, so a template typo fails in the tests, not in a
 client's inbox.
 
 Hours and days are written in digits (they are measurements); concepts and revision rounds in
@@ -29,8 +30,8 @@ FORMS: Final[dict[Language, frozenset[str]]] = {
     "en": frozenset({"", "n"}),
     "fi": frozenset({"", "n", "acc", "gen", "ela", "ade"}),
     "ro": frozenset({"", "n"}),
-    "zh-Hant": frozenset({"", "n"}),
-    "zh-Hans": frozenset({"", "n"}),
+    "zh-Hant": frozenset({"", "n", "m"}),
+    "zh-Hans": frozenset({"", "n", "m"}),
 }
 """The forms each language's templates may ask for."""
 
@@ -144,6 +145,11 @@ _ZH_NOUNS: Final[dict[str, dict[Noun, str]]] = {
     "zh-Hans": {"hour": " 小时", "day": " 个工作日", "concept": "套设计方案", "round": "轮修改"},
 }
 _ZH_TWO: Final = {"zh-Hant": "兩", "zh-Hans": "两"}
+# ``{x:m}``: the numeral and its measure word without the noun, for a second mention ("已進行兩輪").
+_ZH_MEASURES: Final[dict[str, dict[Noun, str]]] = {
+    "zh-Hant": {"hour": " 小時", "day": " 個工作天", "concept": "款", "round": "輪"},
+    "zh-Hans": {"hour": " 小时", "day": " 个工作日", "concept": "套", "round": "轮"},
+}
 
 
 @cache
@@ -253,8 +259,8 @@ def _romanian(value: Decimal, noun: Noun, _form: str, lang: Language) -> str:
     return f"{_number(value, lang)}{de} {plural}"
 
 
-def _chinese(value: Decimal, noun: Noun, _form: str, lang: Language) -> str:
-    measure = _ZH_NOUNS[lang][noun]
+def _chinese(value: Decimal, noun: Noun, form: str, lang: Language) -> str:
+    measure = (_ZH_MEASURES if form == "m" else _ZH_NOUNS)[lang][noun]
     small = _whole_small(value, 10)
     if small is not None and noun in _IN_WORDS:
         number = _ZH_TWO[lang] if small == 2 else _ZH_DIGITS[small]

@@ -36,7 +36,7 @@ from scopeline.core.triage.policy import decide
 from scopeline.core.triage.scope import Candidates, prepare
 from scopeline.core.triage.scope import match as match_scope
 from scopeline.core.triage.text import CleanMessage, clean_message
-from scopeline.core.triage.verdict import ScopeMatch, Verdict
+from scopeline.core.triage.verdict import Estimate, ScopeMatch, Verdict
 
 EMBED_CHARS: Final = 500
 """Characters of the newest part embedded; the model reads ~512 tokens at most anyway."""
@@ -186,6 +186,14 @@ class TriageEngine:
             query=vector,
         )
         advice = self.advice.match(clean.text, guess.lang, kinds, task.id if task else None)
+        if advice is not None and hours.source.startswith("default") and advice.hours.likely > 0:
+            # Nothing closer than the kind's default: the advice entry's typical hours are better.
+            hours = Estimate(
+                advice.hours.likely,
+                advice.hours.low,
+                advice.hours.high,
+                f"advice entry '{advice.id}': typical hours",
+            )
         decision = decide(
             kind=kind,
             kinds=kinds,
