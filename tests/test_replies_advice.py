@@ -89,7 +89,8 @@ def test_matching_messages(text: str, lang: str, kinds: list[str], expected: str
 
 def test_the_catalogue_task_triage_matched_wins() -> None:
     entry = load_advice().match("anything at all", "en", ["addition"], "member-registration")
-    assert entry is not None and entry.id == "member-registration"
+    assert entry is not None
+    assert entry.id == "member-registration"
     # ... but only for the request kinds the entry applies to.
     assert load_advice().match("anything at all", "en", ["question"], "member-registration") is None
 
@@ -102,7 +103,8 @@ def test_a_user_file_adds_entries(tmp_path: Path) -> None:
     library = load_advice([path])
     assert len(library.entries) == len(load_advice().entries) + 1
     found = library.match("Add a purple unicorn banner please", "en", own["kinds"])
-    assert found is not None and found.id == "my-own-entry"
+    assert found is not None
+    assert found.id == "my-own-entry"
     assert library.digest != load_advice().digest
 
 
@@ -124,7 +126,7 @@ def test_a_user_file_adds_entries(tmp_path: Path) -> None:
 def test_bad_user_files_are_clear_errors(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(AdviceError, match="bad.yaml") as caught:
+    with pytest.raises(AdviceError, match=r"bad\.yaml") as caught:
         load_advice([path])
     assert message in str(caught.value)
 
@@ -132,7 +134,7 @@ def test_bad_user_files_are_clear_errors(tmp_path: Path, content: str, message: 
 def test_binary_and_missing_user_files(tmp_path: Path) -> None:
     binary = tmp_path / "advice.yaml"
     binary.write_bytes(b"\xff\xfe\x00\x01" * 10)
-    with pytest.raises(AdviceError, match="advice.yaml"):
+    with pytest.raises(AdviceError, match=r"advice\.yaml"):
         load_advice([binary])
     with pytest.raises(AdviceError, match="cannot read"):
         load_advice([tmp_path / "missing.yaml"])

@@ -34,7 +34,7 @@ def test_reply_prints_the_verdict_and_the_draft_in_the_clients_language() -> Non
     assert "Action" in out
     assert "change_order" in out
     assert "Reply (fi, neutral):" in out
-    assert "Hei Matti Virtanen" in out or "Matti Virtanen" in out
+    assert "Hei Matti" in out or "Hyvä Matti Virtanen" in out
     assert "Studio North" in out
 
 

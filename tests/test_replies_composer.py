@@ -16,7 +16,7 @@ from scopeline.core.loading import load_agreement
 from scopeline.core.money import format_money
 from scopeline.core.replies.bank import TONES, Tone
 from scopeline.core.replies.checker import check_reply
-from scopeline.core.replies.composer import compose_reply
+from scopeline.core.replies.composer import compose_reply, first_name
 from scopeline.core.replies.scenarios import Scenario, scenarios
 from scopeline.core.triage.contract import ACTIONS
 
@@ -46,6 +46,13 @@ CASES = [
 def scenario_named(lang: Language, name: str) -> tuple[Agreement, Scenario]:
     agreement = agreement_for(lang)
     return agreement, next(s for s in scenarios(agreement, lang) if s.name == name)
+
+
+def test_first_names_for_western_names_only() -> None:
+    assert first_name("Matti Virtanen") == "Matti"
+    assert first_name("林怡君") == "林怡君"
+    assert first_name("Acme Oy") == "Acme"
+    assert first_name("studio north") == "studio north"
 
 
 def test_the_scenarios_cover_every_action() -> None:
@@ -225,7 +232,7 @@ def test_an_unknown_language_is_answered_in_the_clients() -> None:
 
 
 def test_advice_drives_the_purpose_reasons_and_alternative() -> None:
-    agreement, scenario = scenario_named("en", "change_order (excluded)")
+    agreement, scenario = scenario_named("en", "change_order (advice)")
     reply = compose_reply(
         scenario.verdict, agreement, message=scenario.message, state=scenario.state, today=TODAY
     )

@@ -30,6 +30,7 @@ TONES: Final[tuple[Tone, ...]] = get_args(Tone)
 
 # Placeholders and what they hold (the composer fills them; see docs/replies.md):
 #   contact, provider, client, project   names, as written in the agreement
+#   contact_first   the contact's given name ("Matti" of "Matti Virtanen"; Chinese names whole)
 #   clause      a scope item's or exclusion's title, in the language's quotation marks
 #   request     the advice entry's wording of the request (fits the restate frame)
 #   task        the estimate catalogue's title of the task, quoted
@@ -47,7 +48,7 @@ TONES: Final[tuple[Tone, ...]] = get_args(Tone)
 #   count       Quantity (concepts or revision rounds) of a continuation option
 #   status      the status statement (several sentences)
 #   rate        the hourly rate, formatted; percent: the deposit percentage
-_NAMES = {"contact", "provider", "client", "project"}
+_NAMES = {"contact", "contact_first", "provider", "client", "project"}
 PARTS: Final[dict[str, frozenset[str]]] = {
     name: frozenset(fields)
     for name, fields in {
@@ -107,6 +108,7 @@ PARTS: Final[dict[str, frozenset[str]]] = {
         "later": set(),
         "keep_date": set(),
         "ask": set(),
+        "ask.single": set(),
         # -- decline
         "decline.no": set(),
         "decline.skills": set(),

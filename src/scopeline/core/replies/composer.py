@@ -175,8 +175,10 @@ def compose_reply(
 
 
 def _names(agreement: Agreement) -> dict[str, object]:
+    contact = agreement.client.contact or agreement.client.name
     return {
-        "contact": agreement.client.contact or agreement.client.name,
+        "contact": contact,
+        "contact_first": first_name(contact),
         "client": agreement.client.name,
         "provider": agreement.provider.name,
         "project": agreement.project,
@@ -187,6 +189,12 @@ def _message_text(message: str | bytes | None) -> str:
     if message is None:
         return ""
     return clean_message(message).text.strip()
+
+
+def first_name(full: str) -> str:
+    """The given name of a Western "First Last" name; other names (Chinese ones) unchanged."""
+    parts = full.split()
+    return parts[0] if len(parts) > 1 and all(p[:1].isupper() for p in parts) else full
 
 
 _ENDS_SENTENCE = re.compile(r"[.!?。！？…]$")
@@ -511,9 +519,9 @@ class _Composer:
             d.say("decline.skills")
         d.paragraph()
         self._alternative()
-        if "alternative.generic" not in d.used:
+        if self.entry is None and "alternative.generic" not in d.used:
             d.say("alternative.generic")
-        d.say("ask")
+        d.say("ask.single")
 
     def _hold_price(self) -> None:
         d, s = self.draft, self.state

@@ -5,8 +5,8 @@ A reply template names a quantity and, where the language needs it, the grammati
 gives "14 tunnin" (a 14-hour job), ``{days:ade}`` "3 työpäivällä" (later by three working days),
 ``{rounds:ela}`` "kahdesta korjauskierroksesta" (we agreed on two rounds). ``{x:n}`` is the bare
 number in every language; in Chinese ``{x:m}`` is the numeral with its measure word only, for a
-second mention ("合約包含兩輪修改，目前已進行兩輪"). Unknown forms raise, so a template typo fails in the tests, not in a
-client's inbox.
+second mention ("合約包含兩輪修改，目前已進行兩輪"). Unknown forms raise, so a template typo
+fails in the tests, not in a client's inbox.
 
 Hours and days are written in digits (they are measurements); concepts and revision rounds in
 words up to ten, as careful writers do in running text.

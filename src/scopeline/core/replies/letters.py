@@ -31,9 +31,13 @@ class Letter:
         return load_bank(self.lang)
 
     def names(self) -> dict[str, object]:
+        from scopeline.core.replies.composer import first_name
+
         a = self.agreement
+        contact = a.client.contact or a.client.name
         return {
-            "contact": a.client.contact or a.client.name,
+            "contact": contact,
+            "contact_first": first_name(contact),
             "client": a.client.name,
             "provider": a.provider.name,
             "project": a.project,

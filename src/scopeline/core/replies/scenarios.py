@@ -56,6 +56,13 @@ _MESSAGES: Final[dict[str, dict[Language, str]]] = {
         "zh-Hant": "請幫我們加上會員註冊功能，讓客人可以登入。",
         "zh-Hans": "请帮我们加上会员注册功能，让客户可以登录。",
     },
+    "excluded": {
+        "en": "Could you also take care of this: {title}?",
+        "fi": "Voisitteko hoitaa myös tämän: {title}?",
+        "ro": "V-ați putea ocupa și de asta: {title}?",
+        "zh-Hant": "這個也可以一起處理嗎：{title}？",
+        "zh-Hans": "这个也能一起做吗：{title}？",
+    },
     "addition_threat": {
         "en": "Add a login for our customers, or we won't pay the last invoice.",
         "fi": "Lisätkää asiakkaille kirjautuminen, tai emme maksa viimeistä laskua.",
@@ -235,13 +242,25 @@ def scenarios(agreement: Agreement, lang: Language | None = None) -> list[Scenar
         ),
         (
             "change_order (excluded)",
-            "addition",
+            "excluded",
             "addition",
             ("addition",),
             "change_order",
             scope("excluded", exclusion.id, exclusion.title)
             if exclusion
             else scope("out_of_scope", None, None),
+            est("14", "12", "16"),
+            price(Decimal(14), Decimal(12), Decimal(16)),
+            base,
+            None,
+        ),
+        (
+            "change_order (advice)",
+            "addition",
+            "addition",
+            ("addition",),
+            "change_order",
+            scope("out_of_scope", None, None),
             est("14", "12", "16"),
             price(Decimal(14), Decimal(12), Decimal(16)),
             base,
@@ -307,9 +326,7 @@ def scenarios(agreement: Agreement, lang: Language | None = None) -> list[Scenar
             "addition",
             ("addition", "threat"),
             "change_order",
-            scope("excluded", exclusion.id, exclusion.title)
-            if exclusion
-            else scope("out_of_scope", None, None),
+            scope("out_of_scope", None, None),
             est("14", "12", "16"),
             price(Decimal(14), Decimal(12), Decimal(16)),
             base,
@@ -394,7 +411,9 @@ def scenarios(agreement: Agreement, lang: Language | None = None) -> list[Scenar
             Scenario(
                 name=name,
                 action=action,
-                message=_MESSAGES[message_key][lang],
+                message=_MESSAGES[message_key][lang].replace(
+                    "{title}", exclusion.title if exclusion else first.title
+                ),
                 verdict=Verdict(
                     id=name,
                     lang=lang,
