@@ -493,11 +493,14 @@ class _Composer:
         self._opening()
         self._purpose()
         d.paragraph()
+        later = "keep_date" if self.verdict.kind == "deadline" else "later"
         if self.soft:
             d.say("value.soft")
             self._reasons()
             d.paragraph()
             self._options()
+            d.say(later)
+            d.say("ask")
             d.paragraph()
             self._facts()
         else:
@@ -505,8 +508,8 @@ class _Composer:
             self._reasons()
             d.paragraph()
             self._options()
-        d.say("keep_date" if self.verdict.kind == "deadline" else "later")
-        d.say("ask")
+            d.say(later)
+            d.say("ask")
 
     def _decline(self) -> None:
         d = self.draft
@@ -534,21 +537,23 @@ class _Composer:
         d.say("hold.same_scope")
         self._reasons()
         d.paragraph()
-        self._reductions(bid)
-        d.say("ask")
+        offered = self._reductions(bid)
+        d.say("ask" if offered > 1 else "ask.single")
 
-    def _reductions(self, bid: Decimal | None) -> None:
+    def _reductions(self, bid: Decimal | None) -> int:
+        """Say which parts could be left out; return how many options were offered."""
         d = self.draft
         savings = scope_savings(self.agreement)
         if not savings or bid is None:
             d.say("hold.no_reduction")
-            return
+            return 0
         target = requested_target(self.message, bid)
         if target is None:
             # No price named: the parts that could go, each on its own, for the client to weigh.
             d.say("hold.options")
-            self._reduction_lines(reductions_for(savings, bid, None))
-            return
+            options = reductions_for(savings, bid, None)
+            self._reduction_lines(options)
+            return len(options)
         chosen = reductions_for(savings, bid, target)
         d.say("hold.target", target=self.money(target))
         self._reduction_lines(chosen)
@@ -557,6 +562,7 @@ class _Composer:
             d.say("hold.unreachable", target=self.money(target), reduced_price=self.money(reduced))
         else:
             d.say("hold.result", reduced_price=self.money(reduced))
+        return 1  # one proposal: these items together
 
     def _reduction_lines(self, chosen: list[tuple[str, Decimal]]) -> None:
         d = self.draft
