@@ -12,7 +12,7 @@ import pytest
 from scopeline.core.loading import load_agreement
 from scopeline.core.replies.composer import (
     add_working_days,
-    first_sentence,
+    request_sentence,
     reductions_for,
     requested_target,
     scope_savings,
@@ -107,14 +107,16 @@ def test_working_days_skip_weekends() -> None:
     [
         ("Hei Maria,\n\nvoisitteko lisätä sivun? Kiitos!", "voisitteko lisätä sivun?"),
         ("The form is broken. Please fix it.", "The form is broken."),
+        ("The budget got cut. Could you do it for less?", "Could you do it for less?"),
+        ("预算被砍了。能不能打八折？谢谢", "能不能打八折？"),
         ("您好，\n網站打不開。麻煩處理。", "網站打不開。"),
     ],
 )
-def test_first_sentence(message: str, expected: str) -> None:
-    assert first_sentence(message) == expected
+def test_request_sentence(message: str, expected: str) -> None:
+    assert request_sentence(message) == expected
 
 
-def test_a_long_first_sentence_is_cut_at_a_word() -> None:
-    quoted = first_sentence("word " * 100)
+def test_a_long_request_sentence_is_cut_at_a_word() -> None:
+    quoted = request_sentence("word " * 100)
     assert quoted.endswith("word…")
     assert len(quoted) <= 141

@@ -202,13 +202,17 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*|\n+")
 _GREETING_LINE = re.compile(r"^[^\n]{0,40}[,，:：!！]\s*$")
 
 
-def first_sentence(text: str, limit: int = QUOTE_CHARS) -> str:
-    """The client's first real sentence (a greeting line skipped), cut at a word if long."""
+def request_sentence(text: str, limit: int = QUOTE_CHARS) -> str:
+    """The sentence that carries the request: the first question among the first three
+    sentences (requests are mostly asked), else the first sentence; a greeting line is skipped
+    and a long sentence cut at a word."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if len(lines) > 1 and _GREETING_LINE.match(lines[0]):
         lines = lines[1:]
     body = " ".join(lines)
-    sentence = next((s.strip() for s in _SENTENCE_END.split(body) if s and s.strip()), body)
+    sentences = [s.strip() for s in _SENTENCE_END.split(body) if s and s.strip()][:3]
+    questions = [s for s in sentences if s.endswith(("?", "？"))]
+    sentence = questions[0] if questions else (sentences[0] if sentences else body)
     if len(sentence) <= limit:
         return sentence
     cut = sentence[:limit]
@@ -306,7 +310,7 @@ class _Composer:
             d.say("restate.clause", clause=clause)
             return
         if self.message:
-            quoted = first_sentence(self.message)
+            quoted = request_sentence(self.message)
             d.say("restate.quote", quote=d.bank.quote(quoted))
             sentence = d.paragraphs[-1][-1]
             if sentence.endswith(d.bank.quotes[1]) and not _ENDS_SENTENCE.search(quoted):
