@@ -1,6 +1,6 @@
 """Fingerprints of the source articles' sentences, for the originality test.
 
-    .venv/bin/python scripts/seed_fingerprints.py ../shared/seeds/*.txt > tests/data/seed-shingles.txt
+    .venv/bin/python scripts/seed_fingerprints.py SEEDS/*.txt > tests/data/seed-shingles.txt
 
 Writes hashed word 7-grams (Latin script) and character 10-grams (Chinese) of the articles, so the
 tests can check that no client-facing text copies them without the articles being in the repo.

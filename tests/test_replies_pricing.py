@@ -12,8 +12,8 @@ import pytest
 from scopeline.core.loading import load_agreement
 from scopeline.core.replies.composer import (
     add_working_days,
-    request_sentence,
     reductions_for,
+    request_sentence,
     requested_target,
     scope_savings,
     working_days,
