@@ -159,8 +159,10 @@ def test_after_two_citing_replies_the_next_leads_with_value(lang: Language) -> N
     assert not soft_cites
     assert "value.soft" in soft_parts
     assert "facts.excluded.soft" in soft_parts
-    # Options come before the facts.
-    assert soft_parts.index("change_order.offer_range") < soft_parts.index("facts.excluded.soft")
+    # Value leads; the facts come without the contract, before the options and the question.
+    assert soft_parts.index("value.soft") < soft_parts.index("facts.excluded.soft")
+    assert soft_parts.index("facts.excluded.soft") < soft_parts.index("change_order.offer_range")
+    assert soft_parts.index("change_order.offer_range") < soft_parts.index("ask")
     assert soft_text != cited_text
     # One citing reply among the last three is not enough to change course.
     assert compose((True, False, False))[1]

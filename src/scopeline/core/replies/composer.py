@@ -499,14 +499,14 @@ class _Composer:
         d.paragraph()
         later = "keep_date" if self.verdict.kind == "deadline" else "later"
         if self.soft:
+            # Value first; the facts in a word, without pointing at the contract; the options.
             d.say("value.soft")
             self._reasons()
             d.paragraph()
+            self._facts()
             self._options()
             d.say(later)
             d.say("ask")
-            d.paragraph()
-            self._facts()
         else:
             self._facts()
             self._reasons()

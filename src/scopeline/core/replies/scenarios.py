@@ -78,11 +78,11 @@ _MESSAGES: Final[dict[str, dict[Language, str]]] = {
         "zh-Hans": "我们的新服务需要再加一个页面。",
     },
     "extra_concept": {
-        "en": "None of these feel right yet. Could you show us two more logo concepts?",
-        "fi": "Mikään näistä ei vielä tunnu oikealta. Voisitteko näyttää kaksi logoehdotusta lisää?",
-        "ro": "Niciuna nu ni se pare potrivită încă. Ne puteți arăta încă două concepte de logo?",
-        "zh-Hant": "這幾款都還不太對，可以再給我們兩款標誌提案嗎？",
-        "zh-Hans": "这几套都还不太对，能再给我们出两套logo方案吗？",
+        "en": "None of these feel right yet. Could you show us two more design options?",
+        "fi": "Mikään näistä ei vielä tunnu oikealta. Voisitteko näyttää kaksi ehdotusta lisää?",
+        "ro": "Niciuna nu ni se pare potrivită încă. Ne puteți arăta încă două propuneri?",
+        "zh-Hant": "這幾款都還不太對，可以再給我們兩款設計提案嗎？",
+        "zh-Hans": "这几套都还不太对，能再给我们出两套设计方案吗？",
     },
     "deadline": {
         "en": "Could we have everything a week earlier? Our launch event moved.",
