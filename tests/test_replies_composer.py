@@ -16,7 +16,8 @@ from scopeline.core.loading import load_agreement
 from scopeline.core.money import format_money
 from scopeline.core.replies.bank import TONES, Tone
 from scopeline.core.replies.checker import check_reply
-from scopeline.core.replies.composer import compose_reply, first_name
+from scopeline.core.replies.composer import compose_reply
+from scopeline.core.replies.letters import first_name
 from scopeline.core.replies.scenarios import Scenario, scenarios
 from scopeline.core.triage.contract import ACTIONS
 

@@ -241,8 +241,16 @@ def triage(
 
 
 def _triage_batch(
-    engine: TriageEngine, agreement: Agreement, source: str, output: str | None
+    engine: TriageEngine,
+    agreement: Agreement,
+    source: str,
+    output: str | None,
+    *,
+    label: str = "Triaging",
+    noun: str = "verdicts",
+    extend: Callable[[str, Verdict, dict[str, object]], None] | None = None,
 ) -> None:
+    """Triage a JSONL batch in order; ``extend`` adds to each line (the reply, for `reply`)."""
     from scopeline.core.triage.batch import read_jsonl, write_atomically
 
     try:
@@ -259,7 +267,7 @@ def _triage_batch(
     with click.progressbar(
         verdicts,
         length=len(items),
-        label="Triaging",
+        label=label,
         file=sys.stderr,
         hidden=not show_progress,
     ) as bar:
@@ -269,6 +277,8 @@ def _triage_batch(
             if item.error:
                 reasons = data["reasons"]
                 data["reasons"] = [item.error, *(reasons if isinstance(reasons, list) else [])]
+            if extend is not None:
+                extend(item.text, verdict, data)
             line = json.dumps(data, ensure_ascii=False)
             if output is None:
                 click.echo(line)
@@ -280,7 +290,7 @@ def _triage_batch(
         except OSError as exc:
             click.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
             sys.exit(EXIT_BAD_INPUT)
-        click.echo(f"Wrote {len(lines)} verdicts to {output}.", err=True)
+        click.echo(f"Wrote {len(lines)} {noun} to {output}.", err=True)
 
 
 _TONES = ("warm", "neutral", "firm")
@@ -455,56 +465,30 @@ def _reply_batch(
     library: AdviceLibrary,
     today: dt.date | None,
 ) -> None:
+    """Replies to a batch, taken as one conversation: what earlier replies cited counts."""
     from scopeline.core.ledger import project_state
     from scopeline.core.replies.composer import compose_reply
-    from scopeline.core.triage.batch import read_jsonl, write_atomically
 
-    try:
-        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-    except OSError as exc:
-        click.echo(f"error: cannot read {source}: {exc.strerror}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    items, problems = read_jsonl(raw)
-    for problem in problems:
-        click.echo(f"warning: {source}:{problem}", err=True)
     state = project_state(agreement)
     cited: list[bool] = []
-    lines: list[str] = []
-    show_progress = sys.stdout.isatty() or (output is not None and sys.stderr.isatty())
-    verdicts = engine.triage_many(agreement, ((i.id, i.text) for i in items))
-    with click.progressbar(
-        verdicts, length=len(items), label="Replying", file=sys.stderr, hidden=not show_progress
-    ) as bar:
-        for item, verdict in zip(items, bar, strict=True):
-            drafted = compose_reply(
-                verdict,
-                agreement,
-                message=item.text,
-                state=state,
-                tone=tone,
-                recent_cited=cited,
-                advice=library,
-                today=today,
-            )
-            cited.append(drafted.cites_agreement)
-            data = verdict.as_dict()
-            data["id"] = item.id
-            if item.error:
-                reasons = data["reasons"]
-                data["reasons"] = [item.error, *(reasons if isinstance(reasons, list) else [])]
-            data["reply"] = {"lang": drafted.lang, "tone": drafted.tone, "text": drafted.text}
-            line = json.dumps(data, ensure_ascii=False)
-            if output is None:
-                click.echo(line)
-            else:
-                lines.append(line)
-    if output is not None:
-        try:
-            write_atomically(Path(output), "".join(f"{line}\n" for line in lines))
-        except OSError as exc:
-            click.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
-            sys.exit(EXIT_BAD_INPUT)
-        click.echo(f"Wrote {len(lines)} replies to {output}.", err=True)
+
+    def add_reply(text: str, verdict: Verdict, data: dict[str, object]) -> None:
+        drafted = compose_reply(
+            verdict,
+            agreement,
+            message=text,
+            state=state,
+            tone=tone,
+            recent_cited=cited,
+            advice=library,
+            today=today,
+        )
+        cited.append(drafted.cites_agreement)
+        data["reply"] = {"lang": drafted.lang, "tone": drafted.tone, "text": drafted.text}
+
+    _triage_batch(
+        engine, agreement, source, output, label="Replying", noun="replies", extend=add_reply
+    )
 
 
 @cli.command(name="exit")

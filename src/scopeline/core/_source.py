@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final, Literal
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final, Literal, TypeVar
 
 import yaml
 
 from scopeline.core.errors import Problem
+
+T = TypeVar("T")
 
 Format = Literal["yaml", "json"]
 
@@ -19,6 +25,37 @@ try:  # libyaml is much faster when it is there; the pure-Python loader behaves 
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader
+
+
+def load_merged(
+    shipped: str,
+    extra: Iterable[str | Path],
+    parse: Callable[[Any, str], Iterable[T]],
+    key: Callable[[T], str],
+    error: Callable[[str], Exception],
+) -> tuple[list[T], str]:
+    """A shipped data file (``data/<shipped>``) with user files merged over it, by ``key``.
+
+    Returns the merged entries and a short digest of every file read. Unreadable files and YAML
+    errors raise ``error(message)``; ``parse`` raises its own errors for content.
+    """
+    raw = resources.files("scopeline.core").joinpath(f"data/{shipped}").read_bytes()
+    digest = hashlib.sha256(raw)
+    merged = {key(entry): entry for entry in parse(load_yaml(raw), shipped)}
+    for path in extra:
+        try:
+            text = Path(path).read_bytes()
+        except OSError as exc:
+            raise error(f"{path}: cannot read: {exc.strerror}") from exc
+        digest.update(text)
+        try:
+            data = load_yaml(text)
+        except yaml.YAMLError as exc:
+            raise error(f"{path}: YAML syntax error: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise error(f"{path}: not UTF-8 text") from exc
+        merged.update({key(entry): entry for entry in parse(data, str(path))})
+    return list(merged.values()), digest.hexdigest()[:16]
 
 
 def load_yaml(raw: bytes | str) -> Any:

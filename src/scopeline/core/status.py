@@ -20,6 +20,7 @@ from scopeline.core.agreement import Agreement
 from scopeline.core.languages import BABEL_LOCALES, Language
 from scopeline.core.ledger import Allowance, ProjectState, project_state
 from scopeline.core.money import format_money, format_number
+from scopeline.core.replies.grammar import FI_NUMERALS
 
 
 def status_statement(
@@ -313,32 +314,8 @@ class _English(_Writer):
 
 class _Finnish(_Writer):
     lang: Language = "fi"
-    _NOMINATIVE = (
-        "nolla",
-        "yksi",
-        "kaksi",
-        "kolme",
-        "neljä",
-        "viisi",
-        "kuusi",
-        "seitsemän",
-        "kahdeksan",
-        "yhdeksän",
-        "kymmenen",
-    )
-    _ELATIVE = (
-        "nollasta",
-        "yhdestä",
-        "kahdesta",
-        "kolmesta",
-        "neljästä",
-        "viidestä",
-        "kuudesta",
-        "seitsemästä",
-        "kahdeksasta",
-        "yhdeksästä",
-        "kymmenestä",
-    )
+    _NOMINATIVE = FI_NUMERALS[""]
+    _ELATIVE = FI_NUMERALS["ela"]
     # noun: (nominative sg, partitive sg, elative sg, genitive sg)
     _CONCEPT = ("konsepti", "konseptia", "konseptista", "konseptin")
     _ROUND = ("korjauskierros", "korjauskierrosta", "korjauskierroksesta", "korjauskierroksen")

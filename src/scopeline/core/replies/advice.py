@@ -10,16 +10,14 @@ matched, or by the entry's phrases); the reply composer then explains and offers
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Final, Literal, TypeAlias, get_args
 
-from scopeline.core._source import load_yaml
+from scopeline.core._source import load_merged
 from scopeline.core.errors import ScopelineError
 from scopeline.core.languages import SUPPORTED_LANGUAGES
 from scopeline.core.triage.analysis import analyze
@@ -220,22 +218,5 @@ def _shipped() -> AdviceLibrary:
 
 
 def _load(extra: tuple[str, ...]) -> AdviceLibrary:
-    import yaml
-
-    raw = resources.files("scopeline.core").joinpath("data/advice.yaml").read_bytes()
-    digest = hashlib.sha256(raw)
-    merged = {e.id: e for e in parse_advice(load_yaml(raw), "advice.yaml")}
-    for path in extra:
-        try:
-            text = Path(path).read_bytes()
-        except OSError as exc:
-            raise AdviceError(f"{path}: cannot read: {exc.strerror}") from exc
-        digest.update(text)
-        try:
-            data = load_yaml(text)
-        except yaml.YAMLError as exc:
-            raise AdviceError(f"{path}: YAML syntax error: {exc}") from exc
-        except UnicodeDecodeError as exc:
-            raise AdviceError(f"{path}: not UTF-8 text") from exc
-        merged.update({e.id: e for e in parse_advice(data, path)})
-    return AdviceLibrary(tuple(merged.values()), digest.hexdigest()[:16])
+    entries, digest = load_merged("advice.yaml", extra, parse_advice, lambda e: e.id, AdviceError)
+    return AdviceLibrary(tuple(entries), digest)

@@ -35,6 +35,7 @@ from scopeline.core.money import format_money, quantize
 from scopeline.core.replies.advice import AdviceEntry, AdviceLibrary, load_advice
 from scopeline.core.replies.bank import Bank, Tone, load_bank
 from scopeline.core.replies.grammar import Quantity, Span
+from scopeline.core.replies.letters import names
 from scopeline.core.status import status_statement
 from scopeline.core.triage.text import clean_message
 from scopeline.core.triage.verdict import Verdict
@@ -160,7 +161,7 @@ def compose_reply(
             bank=bank,
             tone=tone,
             seed=f"{text or verdict.id or ''}\x00{verdict.action}",
-            values=_names(agreement),
+            values=names(agreement),
         ),
     )
     body = composer.compose()
@@ -174,27 +175,10 @@ def compose_reply(
     )
 
 
-def _names(agreement: Agreement) -> dict[str, object]:
-    contact = agreement.client.contact or agreement.client.name
-    return {
-        "contact": contact,
-        "contact_first": first_name(contact),
-        "client": agreement.client.name,
-        "provider": agreement.provider.name,
-        "project": agreement.project,
-    }
-
-
 def _message_text(message: str | bytes | None) -> str:
     if message is None:
         return ""
     return clean_message(message).text.strip()
-
-
-def first_name(full: str) -> str:
-    """The given name of a Western "First Last" name; other names (Chinese ones) unchanged."""
-    parts = full.split()
-    return parts[0] if len(parts) > 1 and all(p[:1].isupper() for p in parts) else full
 
 
 _ENDS_SENTENCE = re.compile(r"[.!?。！？…]$")

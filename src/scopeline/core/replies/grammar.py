@@ -46,9 +46,10 @@ _EN_NOUNS: Final[dict[Noun, tuple[str, str]]] = {
 }
 
 # -- Finnish ---------------------------------------------------------------------------------
-# Numerals 0-10 by case; digits above. After a numeral other than one, the noun is partitive in
-# the nominative and accusative, and agrees in case otherwise ("kolmesta konseptista").
-_FI_NUMERALS: Final[dict[str, tuple[str, ...]]] = {
+# Numerals 0-10 by case (the status statement uses them too); digits above. After a numeral
+# other than one, the noun is partitive in the nominative and accusative, and agrees in case
+# otherwise ("kolmesta konseptista").
+FI_NUMERALS: Final[dict[str, tuple[str, ...]]] = {
     "": (
         "nolla",
         "yksi",
@@ -232,9 +233,9 @@ def _finnish(value: Decimal, noun: Noun, form: str, lang: Language) -> str:
     case = "" if form == "acc" else form
     if small is not None and noun in _IN_WORDS:
         if form == "acc":  # object of a completed action: "yhden konseptin", "kaksi konseptia"
-            number = _FI_NUMERALS["gen" if small == 1 else ""][small]
+            number = FI_NUMERALS["gen" if small == 1 else ""][small]
         else:
-            number = _FI_NUMERALS[case][small]
+            number = FI_NUMERALS[case][small]
     else:
         number = _number(value, lang)
     one = _is_one(value)

@@ -15,6 +15,24 @@ from scopeline.core.money import format_money
 from scopeline.core.replies.bank import Bank, Tone, load_bank
 
 
+def first_name(full: str) -> str:
+    """The given name of a Western "First Last" name; other names (Chinese ones) unchanged."""
+    parts = full.split()
+    return parts[0] if len(parts) > 1 and all(p[:1].isupper() for p in parts) else full
+
+
+def names(agreement: Agreement) -> dict[str, object]:
+    """The name placeholders every text may use."""
+    contact = agreement.client.contact or agreement.client.name
+    return {
+        "contact": contact,
+        "contact_first": first_name(contact),
+        "client": agreement.client.name,
+        "provider": agreement.provider.name,
+        "project": agreement.project,
+    }
+
+
 @dataclass
 class Letter:
     """Paragraphs of sentences; lists are paragraphs of marked lines."""
@@ -30,21 +48,10 @@ class Letter:
     def bank(self) -> Bank:
         return load_bank(self.lang)
 
-    def names(self) -> dict[str, object]:
-        from scopeline.core.replies.composer import first_name
-
-        a = self.agreement
-        contact = a.client.contact or a.client.name
-        return {
-            "contact": contact,
-            "contact_first": first_name(contact),
-            "client": a.client.name,
-            "provider": a.provider.name,
-            "project": a.project,
-        }
-
     def text_of(self, part: str, **values: object) -> str:
-        return self.bank.pick(part, self.tone, self.seed).format_map({**self.names(), **values})
+        return self.bank.pick(part, self.tone, self.seed).format_map(
+            {**names(self.agreement), **values}
+        )
 
     def say(self, part: str, **values: object) -> None:
         self._current.append(self.text_of(part, **values))

@@ -11,19 +11,17 @@ A request that matches none of them gets a cautious default, and says so.
 
 from __future__ import annotations
 
-import hashlib
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
-from scopeline.core._source import load_yaml
+from scopeline.core._source import load_merged
 from scopeline.core.agreement import Agreement
 from scopeline.core.errors import ScopelineError
 from scopeline.core.events import RequestDecided
@@ -141,23 +139,10 @@ def parse_catalogue(data: Any, source: str) -> list[Task]:
 
 def load_catalogue(extra: Sequence[str | Path] = ()) -> Catalogue:
     """The shipped catalogue, with each file in ``extra`` merged over it (same id replaces)."""
-    import yaml
-
-    raw = resources.files("scopeline.core").joinpath("data/estimates.yaml").read_bytes()
-    digest = hashlib.sha256(raw)
-    merged = {t.id: t for t in parse_catalogue(load_yaml(raw), "estimates.yaml")}
-    for path in extra:
-        try:
-            text = Path(path).read_bytes()
-        except OSError as exc:
-            raise CatalogueError(f"{path}: cannot read: {exc.strerror}") from exc
-        digest.update(text)
-        try:
-            data = load_yaml(text)
-        except yaml.YAMLError as exc:
-            raise CatalogueError(f"{path}: YAML syntax error: {exc}") from exc
-        merged.update({t.id: t for t in parse_catalogue(data, str(path))})
-    return Catalogue(tuple(merged.values()), digest.hexdigest()[:16])
+    tasks, digest = load_merged(
+        "estimates.yaml", extra, parse_catalogue, lambda t: t.id, CatalogueError
+    )
+    return Catalogue(tuple(tasks), digest)
 
 
 def _round(value: Decimal) -> Decimal:
