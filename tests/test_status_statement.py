@@ -92,7 +92,7 @@ EXAMPLE_STATEMENTS: list[tuple[str, str]] = [
         "acme-website.yaml",  # fi
         "Sovittu hinta on 4\xa0800\xa0€. Siitä on maksettu 2\xa0400\xa0€ (50\xa0%) ja maksamatta "
         "on 2\xa0400\xa0€. Sovimme kolmesta konseptista ja kahdesta korjauskierroksesta. Tähän "
-        "mennessä olen toimittanut kolme konseptia ja korjauskierroksia on käytetty yksi. "
+        "mennessä olen toimittanut kolme konseptia ja korjauskierroksista on käytetty yksi. "
         "Lisäksi olen tehnyt veloituksetta 0,5 tuntia lisätyötä. Sovittu toimituspäivä on "
         "15. joulukuuta 2026.",
     ),
@@ -413,7 +413,7 @@ def test_finnish_over_the_allowance() -> None:
         "fi", allowances={"concepts": 20, "revision_rounds": 2}, ledger=delivered(101, 3)
     )
     assert "Sovimme 20 konseptista ja kahdesta korjauskierroksesta." in text
-    assert "olen toimittanut 101 konseptia ja korjauskierroksia on käytetty kolme." in text
+    assert "olen toimittanut 101 konseptia ja korjauskierroksista on käytetty kolme." in text
     assert "Se on 81 konseptia ja yksi korjauskierros enemmän kuin sovimme." in text
     one_over = statement("fi", allowances={"concepts": 1}, ledger=delivered(2))
     assert "Se on yksi konsepti enemmän kuin sovimme." in one_over

@@ -411,7 +411,7 @@ class _Finnish(_Writer):
         if not (rounds.agreed is not None or rounds.used):
             return f"{first}."
         if rounds.used:
-            second = f"korjauskierroksia on käytetty {self.word(rounds.used, self._NOMINATIVE)}"
+            second = f"korjauskierroksista on käytetty {self.word(rounds.used, self._NOMINATIVE)}"
         else:
             second = "korjauskierroksia ei ole vielä käytetty"
         if first is None:
