@@ -172,6 +172,69 @@ def status(file: str, lang: Language | None, fmt: str) -> None:
     click.echo(statement)
 
 
+def _batch_options(noun: str) -> Callable[[F], F]:
+    """--jsonl, --output and --catalogue, shared by `triage` and `reply`."""
+
+    def decorate(command: F) -> F:
+        for option in reversed(
+            [
+                click.option(
+                    "--jsonl",
+                    "jsonl",
+                    type=click.Path(dir_okay=False, allow_dash=True),
+                    help='A batch: one {"id": ..., "text": ...} per line (- for stdin); '
+                    "prints one JSON object per line, in order, with the input's ids.",
+                ),
+                click.option(
+                    "--output",
+                    "-o",
+                    type=click.Path(dir_okay=False, writable=True),
+                    help=f"With --jsonl: write the {noun} here (written whole at the end) "
+                    "instead of stdout.",
+                ),
+                click.option(
+                    "--catalogue",
+                    "catalogues",
+                    multiple=True,
+                    type=click.Path(dir_okay=False, exists=True),
+                    help="An estimate catalogue (YAML) to merge over the shipped one; repeatable.",
+                ),
+            ]
+        ):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def _check_batch_args(message: str | None, jsonl: str | None, output: str | None) -> None:
+    if message is not None and jsonl is not None:
+        raise click.UsageError("give either MESSAGE or --jsonl, not both")
+    if output is not None and jsonl is None:
+        raise click.UsageError("--output goes with --jsonl")
+
+
+def _message_text(message: str | None) -> str | bytes:
+    """MESSAGE, or stdin for - or nothing (as bytes: the engine tells text from binary)."""
+    if message is None or message == "-":
+        return sys.stdin.buffer.read()
+    return message
+
+
+def _engine(catalogues: tuple[str, ...], library: AdviceLibrary | None = None) -> TriageEngine:
+    from scopeline.core.triage.engine import TriageEngine
+    from scopeline.core.triage.estimate import CatalogueError, load_catalogue
+
+    try:
+        catalogue = load_catalogue(catalogues) if catalogues else None
+    except CatalogueError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if library is None:
+        return TriageEngine(catalogue=catalogue)
+    return TriageEngine(catalogue=catalogue, advice=library)
+
+
 @cli.command()
 @click.option(
     "--agreement",
@@ -181,25 +244,7 @@ def status(file: str, lang: Language | None, fmt: str) -> None:
     help="The agreement file (YAML or JSON) the messages are about.",
 )
 @click.argument("message", required=False)
-@click.option(
-    "--jsonl",
-    "jsonl",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    help='Triage a batch: one {"id": ..., "text": ...} per line (- for stdin).',
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    help="With --jsonl: write the verdicts here (written whole at the end) instead of stdout.",
-)
-@click.option(
-    "--catalogue",
-    "catalogues",
-    multiple=True,
-    type=click.Path(dir_okay=False, exists=True),
-    help="An estimate catalogue (YAML) to merge over the shipped one; repeatable.",
-)
+@_batch_options("verdicts")
 @click.option("--compact", is_flag=True, help="One line of JSON for a single message.")
 def triage(
     agreement_file: str,
@@ -215,25 +260,11 @@ def triage(
     --jsonl. Prints one JSON verdict per message, in input order, with the input's ids.
     A message never makes this fail: unreadable ones get kind "other" with a reason.
     """
-    if message is not None and jsonl is not None:
-        raise click.UsageError("give either MESSAGE or --jsonl, not both")
-    if output is not None and jsonl is None:
-        raise click.UsageError("--output goes with --jsonl")
+    _check_batch_args(message, jsonl, output)
     agreement = _load(agreement_file)
-    from scopeline.core.triage.estimate import CatalogueError, load_catalogue
-
-    try:
-        catalogue = load_catalogue(catalogues) if catalogues else None
-    except CatalogueError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    from scopeline.core.triage.engine import TriageEngine
-
-    engine = TriageEngine(catalogue=catalogue) if catalogue else TriageEngine()
+    engine = _engine(catalogues)
     if jsonl is None:
-        text: str | bytes = message or ""
-        if message is None or message == "-":
-            text = sys.stdin.buffer.read()  # bytes: the engine tells text from binary itself
+        text = _message_text(message)
         verdict = engine.triage(agreement, text)
         click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False, indent=None if compact else 2))
         return
@@ -334,31 +365,13 @@ def _advice(files: tuple[str, ...]) -> AdviceLibrary:
     show_default=True,
     help="text: the verdict in brief and the draft; json: the verdict plus a 'reply' object.",
 )
-@click.option(
-    "--jsonl",
-    "jsonl",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    help='A batch: one {"id": ..., "text": ...} per line (- for stdin); prints JSON lines.',
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    help="With --jsonl: write the results here (written whole at the end) instead of stdout.",
-)
+@_batch_options("verdicts and replies")
 @click.option(
     "--advice",
     "advice_files",
     multiple=True,
     type=click.Path(dir_okay=False, exists=True),
     help="An advice library (YAML) to merge over the shipped one; repeatable.",
-)
-@click.option(
-    "--catalogue",
-    "catalogues",
-    multiple=True,
-    type=click.Path(dir_okay=False, exists=True),
-    help="An estimate catalogue (YAML) to merge over the shipped one; repeatable.",
 )
 @click.option(
     "--date",
@@ -384,34 +397,18 @@ def reply(
     the messages are taken as one conversation with the client, oldest first: once earlier
     replies have cited the agreement, later ones lead with value and options instead.
     """
-    if message is not None and jsonl is not None:
-        raise click.UsageError("give either MESSAGE or --jsonl, not both")
-    if output is not None and jsonl is None:
-        raise click.UsageError("--output goes with --jsonl")
+    _check_batch_args(message, jsonl, output)
     agreement = _load(agreement_file)
     library = _advice(advice_files)
     from scopeline.core.replies.composer import compose_reply
-    from scopeline.core.triage.engine import TriageEngine
-    from scopeline.core.triage.estimate import CatalogueError, load_catalogue
 
-    try:
-        catalogue = load_catalogue(catalogues) if catalogues else None
-    except CatalogueError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    engine = (
-        TriageEngine(catalogue=catalogue, advice=library)
-        if catalogue
-        else TriageEngine(advice=library)
-    )
+    engine = _engine(catalogues, library)
     date = today.date() if today else None
     chosen_tone: Tone = tone  # type: ignore[assignment]  # click.Choice validated it
     if jsonl is not None:
         _reply_batch(engine, agreement, jsonl, output, chosen_tone, library, date)
         return
-    text: str | bytes = message or ""
-    if message is None or message == "-":
-        text = sys.stdin.buffer.read()
+    text = _message_text(message)
     verdict = engine.triage(agreement, text)
     drafted = compose_reply(
         verdict, agreement, message=text, tone=chosen_tone, advice=library, today=date

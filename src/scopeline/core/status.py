@@ -20,7 +20,7 @@ from scopeline.core.agreement import Agreement
 from scopeline.core.languages import BABEL_LOCALES, Language
 from scopeline.core.ledger import Allowance, ProjectState, project_state
 from scopeline.core.money import format_money, format_number
-from scopeline.core.replies.grammar import FI_NUMERALS
+from scopeline.core.replies.grammar import FI_NUMERALS, RO_FEMININE, RO_NEUTER
 
 
 def status_statement(
@@ -442,32 +442,8 @@ class _Finnish(_Writer):
 
 class _Romanian(_Writer):
     lang: Language = "ro"
-    _NEUTER = (
-        "zero",
-        "un",
-        "două",
-        "trei",
-        "patru",
-        "cinci",
-        "șase",
-        "șapte",
-        "opt",
-        "nouă",
-        "zece",
-    )
-    _FEMININE = (
-        "zero",
-        "o",
-        "două",
-        "trei",
-        "patru",
-        "cinci",
-        "șase",
-        "șapte",
-        "opt",
-        "nouă",
-        "zece",
-    )
+    _NEUTER = RO_NEUTER
+    _FEMININE = RO_FEMININE
     # noun: (singular, plural, numerals used)
     _CONCEPT = ("concept", "concepte", _NEUTER)
     _ROUND = ("rundă de revizie", "runde de revizie", _FEMININE)

@@ -118,7 +118,8 @@ _FI_NOUNS: Final[dict[Noun, tuple[str, str, str, str, str]]] = {
 }
 
 # -- Romanian --------------------------------------------------------------------------------
-_RO_FEMININE: Final = (
+# Numerals 0-10 by gender (the status statement uses them too).
+RO_FEMININE: Final = (
     "zero",
     "o",
     "două",
@@ -129,14 +130,27 @@ _RO_FEMININE: Final = (
     "șapte",
     "opt",
     "nouă",
+    "zece",
 )
-_RO_NEUTER: Final = ("zero", "un", "două", "trei", "patru", "cinci", "șase", "șapte", "opt", "nouă")
+RO_NEUTER: Final = (
+    "zero",
+    "un",
+    "două",
+    "trei",
+    "patru",
+    "cinci",
+    "șase",
+    "șapte",
+    "opt",
+    "nouă",
+    "zece",
+)
 # noun: singular, plural, numerals (by gender)
 _RO_NOUNS: Final[dict[Noun, tuple[str, str, tuple[str, ...]]]] = {
-    "hour": ("oră", "ore", _RO_FEMININE),
-    "day": ("zi lucrătoare", "zile lucrătoare", _RO_FEMININE),
-    "concept": ("concept", "concepte", _RO_NEUTER),
-    "round": ("rundă de revizie", "runde de revizie", _RO_FEMININE),
+    "hour": ("oră", "ore", RO_FEMININE),
+    "day": ("zi lucrătoare", "zile lucrătoare", RO_FEMININE),
+    "concept": ("concept", "concepte", RO_NEUTER),
+    "round": ("rundă de revizie", "runde de revizie", RO_FEMININE),
 }
 
 # -- Chinese ---------------------------------------------------------------------------------
