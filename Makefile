@@ -1,7 +1,8 @@
 # The two commands of the README are `make run` and `make test`; both set up first.
 # `make setup` is idempotent: it only does work when pyproject.toml or uv.lock changed.
 
-PYTHON ?= python3
+# Django 6.1 needs Python 3.12+; scripts/find-python finds one (PATH first, then pyenv).
+PYTHON := $(shell PYTHON=$(PYTHON) scripts/find-python)
 UV_VERSION := 0.13.8
 TOOLS := .tools
 UV := $(TOOLS)/uv/bin/uv
@@ -9,7 +10,7 @@ VENV := .venv
 STAMP := $(VENV)/.scopeline-synced
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_PYTHON_DOWNLOADS := never
-export UV_PYTHON := $(shell command -v $(PYTHON))
+export UV_PYTHON := $(PYTHON)
 
 .PHONY: setup run test bench train clean help
 
@@ -17,6 +18,7 @@ help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(UV):
+	@test -n "$(PYTHON)" || { echo "No Python 3.12+ found" >&2; exit 1; }
 	$(PYTHON) -m venv $(TOOLS)/uv
 	$(TOOLS)/uv/bin/pip install --quiet "uv==$(UV_VERSION)"
 

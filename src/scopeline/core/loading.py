@@ -43,6 +43,12 @@ def load_agreement(path: str | Path) -> Agreement:
         raise AgreementError([Problem(source, None, "", "is a directory, not a file")]) from None
     except OSError as exc:
         raise AgreementError([Problem(source, None, "", f"cannot read: {exc.strerror}")]) from None
+    return read_agreement(raw, source=source)
+
+
+def read_agreement(raw: bytes, *, source: str) -> Agreement:
+    """Validate the bytes of an agreement file (an upload, say); binary content, text that is
+    not UTF-8 and oversized files get a clear problem."""
     try:
         text = decode(source, raw)
     except ParseError as exc:

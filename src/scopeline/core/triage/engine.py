@@ -103,23 +103,25 @@ class TriageEngine:
     # -- internals ------------------------------------------------------------------------
 
     def _prepare(self, agreement: Agreement, state: ProjectState | None) -> _Prepared:
+        # The clause embeddings depend only on the agreement, so they are cached by it even
+        # when the caller brings its own state (the web app folds its ledger from the database).
         key = id(agreement)
         with self._lock:
             cached = self._prepared.get(key)
-        if cached is not None and cached.agreement is agreement and state is None:
-            return cached
-        lang_of = clause_languages(agreement)
-        prepared = _Prepared(
-            agreement,
-            state or project_state(agreement),
-            prepare(agreement, self.embedder, lang_of, self.catalogue),
-        )
-        if state is None:
+        if cached is None or cached.agreement is not agreement:
+            lang_of = clause_languages(agreement)
+            cached = _Prepared(
+                agreement,
+                project_state(agreement),
+                prepare(agreement, self.embedder, lang_of, self.catalogue),
+            )
             with self._lock:
                 if len(self._prepared) > 256:
                     self._prepared.clear()
-                self._prepared[key] = prepared
-        return prepared
+                self._prepared[key] = cached
+        if state is None:
+            return cached
+        return _Prepared(agreement, state, cached.candidates)
 
     def _run(
         self, prepared: _Prepared, batch: Sequence[tuple[str | None, CleanMessage]]

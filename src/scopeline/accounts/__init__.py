@@ -1,0 +1,1 @@
+"""Accounts and workspaces: users log in by e-mail; every record belongs to a workspace."""

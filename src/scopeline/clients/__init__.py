@@ -1,0 +1,1 @@
+"""Clients: who they are, the language they read, and what the team knows about them."""

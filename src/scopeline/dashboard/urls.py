@@ -1,0 +1,5 @@
+from django.urls import path
+
+from scopeline.dashboard import views
+
+workspace_urlpatterns = [path("", views.dashboard, name="dashboard")]

@@ -1,0 +1,26 @@
+"""One triage engine per process: loading the embedding model takes about two seconds, and the
+engine caches each agreement's clause embeddings, so it is built once and shared (it is
+thread-safe for reads). Tests and benchmarks may swap it with ``set_engine``."""
+
+from __future__ import annotations
+
+import threading
+
+from scopeline.core import TriageEngine
+
+_engine: TriageEngine | None = None
+_lock = threading.Lock()
+
+
+def get_engine() -> TriageEngine:
+    global _engine
+    if _engine is None:
+        with _lock:
+            if _engine is None:
+                _engine = TriageEngine()
+    return _engine
+
+
+def set_engine(engine: TriageEngine | None) -> None:
+    global _engine
+    _engine = engine

@@ -1,0 +1,1 @@
+"""The Django project: settings, URLs, the WSGI/ASGI entry points and the shared page chrome."""

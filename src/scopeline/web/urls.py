@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from scopeline.accounts import urls as accounts_urls
+from scopeline.accounts import views as accounts_views
+from scopeline.clients import urls as clients_urls
+from scopeline.dashboard import urls as dashboard_urls
+from scopeline.inbox import urls as inbox_urls
+from scopeline.projects import urls as projects_urls
+
+workspace_patterns = [
+    *dashboard_urls.workspace_urlpatterns,
+    *inbox_urls.workspace_urlpatterns,
+    *clients_urls.workspace_urlpatterns,
+    *projects_urls.workspace_urlpatterns,
+    *accounts_urls.workspace_urlpatterns,
+]
+
+urlpatterns = [
+    path("", accounts_views.home, name="home"),
+    path("", include(accounts_urls.urlpatterns)),
+    path("w/<slug:ws>/", include(workspace_patterns)),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Scopeline operations"
+admin.site.site_title = "Scopeline admin"
