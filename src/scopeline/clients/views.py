@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from scopeline.accounts.access import workspace_view
@@ -28,7 +29,8 @@ def client_new(request: HttpRequest, membership: Membership) -> HttpResponse:
             workspace=membership.workspace, actor=request.user, **form.cleaned_data
         )
         messages.success(request, _("Client added. Now set up a project and its agreement."))
-        return redirect("project_new", ws=membership.workspace.slug, client=client.pk)
+        url = reverse("project_new", kwargs={"ws": membership.workspace.slug})
+        return redirect(f"{url}?client={client.pk}")
     return render(request, "clients/form.html", {"form": form, "client": None})
 
 

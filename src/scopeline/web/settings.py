@@ -189,6 +189,9 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SCOPELINE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SCOPELINE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("SCOPELINE_HSTS_PRELOAD", False)
+# Preloading is a separate, hard-to-undo commitment (hstspreload.org); off unless asked for,
+# and then its deploy-check warning is noise, not a finding.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env_bool("SCOPELINE_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # A pasted message is at most this many characters (the triage engine reads the first part).
