@@ -210,7 +210,9 @@ def estimate(
             None,
         )
 
-    if catalogue is not None:
+    # The catalogue prices building something; fixing what was delivered is not that work
+    # (a broken mobile menu is not a "mobile app"), so defects keep the defect default.
+    if catalogue is not None and kind != "defect":
         found = catalogue.best(embedder, query)
         if found is not None and found[1] >= CATALOGUE_MATCH:
             task, similarity = found
