@@ -11,7 +11,7 @@ temporary profile (user-data dir) of its own. Screenshots of every step land in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +32,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+_OUTCOME = pytest.StashKey[pytest.TestReport]()
 # The first triage loads the engine (about two seconds); every other step is quicker.
 TIMEOUT_MS = 20_000
 
@@ -64,6 +65,16 @@ class Browsing:
         return self.base_url + path
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.when == "call":
+        item.stash[_OUTCOME] = report
+    return report
+
+
 @pytest.fixture
 def screenshots(request: pytest.FixtureRequest) -> Screenshots:
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
@@ -76,7 +87,10 @@ def screenshots(request: pytest.FixtureRequest) -> Screenshots:
 
 @pytest.fixture
 def browsing(
-    transactional_db: None, live_server: LiveServer, screenshots: Screenshots
+    request: pytest.FixtureRequest,
+    transactional_db: None,
+    live_server: LiveServer,
+    screenshots: Screenshots,
 ) -> Iterator[Browsing]:
     if not CHROMIUM.exists():
         pytest.fail(
@@ -97,5 +111,8 @@ def browsing(
             context.set_default_timeout(TIMEOUT_MS)
             page = context.new_page()
             yield Browsing(browser, context, page, live_server.url, screenshots)
+            report = request.node.stash.get(_OUTCOME, None)
+            if report is not None and report.failed and not page.is_closed():
+                screenshots(page, "failure")
         finally:
             browser.close()

@@ -13,8 +13,27 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
         return {}
     from scopeline.projects.selectors import unhandled_count
 
+    name = request.resolver_match.url_name if request.resolver_match else ""
     return {
+        "section": _section(name or ""),
         "membership": membership,
         "workspace": membership.workspace,
         "unhandled_count": unhandled_count(membership.workspace),
     }
+
+
+def _section(url_name: str) -> str:
+    """Which navigation entry a page belongs to, to mark it as the current one."""
+    if url_name == "dashboard":
+        return "overview"
+    if url_name == "inbox" or url_name.startswith("request_"):
+        return "inbox"
+    if url_name.startswith("client_"):
+        return "clients"
+    if url_name.startswith(("project_", "ledger_")):
+        return "projects"
+    if url_name.startswith("member"):
+        return "team"
+    if url_name == "workspace_settings":
+        return "settings"
+    return ""

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import zoneinfo
 from typing import Any, ClassVar
 
@@ -23,7 +24,7 @@ class SignUpForm(forms.Form):
     workspace_name = forms.CharField(
         label=_("Studio or business name"),
         max_length=120,
-        help_text=_("Your workspace; you can invite teammates to it later."),
+        help_text=_("It becomes your workspace's name; you can add teammates later."),
     )
 
     def clean_email(self) -> str:
@@ -85,7 +86,8 @@ class WorkspaceForm(forms.ModelForm[Workspace]):
 
     def skills(self) -> list[str]:
         raw: str = self.cleaned_data.get("skills_text", "")
-        return [s.strip() for s in raw.split(",") if s.strip()][:40]
+        # Chinese keyboards type "，" or "、" between items.
+        return [s.strip() for s in re.split(r"[,，、]", raw) if s.strip()][:40]
 
 
 class NewWorkspaceForm(forms.Form):

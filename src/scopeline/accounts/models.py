@@ -37,6 +37,14 @@ class EmailUserManager(UserManager["User"]):
         extra_fields["is_superuser"] = True
         return self.create_user(email, password, **extra_fields)
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Log-in by e-mail ignores case: addresses are stored lower-cased."""
+        email = username or ""
+        try:
+            return self.get(email=email)
+        except self.model.DoesNotExist:
+            return self.get(email=email.strip().lower())
+
 
 class User(AbstractUser):
     username = None  # type: ignore[assignment]
@@ -57,7 +65,7 @@ class User(AbstractUser):
 
 class Workspace(models.Model):
     name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("address"), max_length=60, unique=True)
+    slug = models.SlugField(_("short name in links"), max_length=60, unique=True)
     provider_name = models.CharField(
         _("name that signs the replies"),
         max_length=120,

@@ -150,8 +150,8 @@ def members(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
 
 
-@require_POST
 @owner_view
+@require_POST
 def member_change(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     workspace = membership.workspace
     target = workspace.memberships.select_related("user").filter(pk=pk).first()

@@ -21,6 +21,7 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
         [(str(labels.ACTIONS.get(a, a)), Decimal(n)) for a, n in by_action],
         title=_("Client messages in the last 30 days, by suggested action"),
         format_value=lambda v: i18n.number(v),
+        empty_label=_("No client messages in the last 30 days"),
     )
     return render(
         request,

@@ -16,7 +16,7 @@ class NewRequestForm(forms.Form):
         label=_("The client's message"),
         widget=forms.Textarea(attrs={"rows": 8, "autofocus": True}),
         max_length=MAX_MESSAGE_CHARS,
-        help_text=_("Paste it as the client wrote it, in any of the five languages."),
+        help_text=_("Paste it as the client wrote it: in English, Finnish, Romanian or Chinese."),
     )
 
     def __init__(self, *args: Any, projects: Any, **kwargs: Any) -> None:

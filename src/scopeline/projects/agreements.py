@@ -19,8 +19,9 @@ _JSON = msgspec.json.Encoder(decimal_format="number")
 
 
 def agreement_data(agreement: Agreement) -> dict[str, Any]:
-    """The agreement as JSON-safe data without its ledger (amounts as exact strings)."""
-    data: dict[str, Any] = msgspec.to_builtins(agreement)
+    """The agreement as JSON-safe data without its ledger (amounts as exact strings), equal
+    to what the database gives back (lists, not tuples), so unchanged agreements compare equal."""
+    data: dict[str, Any] = msgspec.json.decode(msgspec.json.encode(agreement))
     data.pop("ledger", None)
     return data
 

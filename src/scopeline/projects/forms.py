@@ -20,7 +20,7 @@ from scopeline.core.money import is_known_currency
 
 _ID = RegexValidator(
     r"^[a-z0-9][a-z0-9_-]{0,59}$",
-    _("Use lower-case letters, digits, '-' and '_' (e.g. contact-form)."),
+    _("Use the letters a–z, digits, '-' and '_' (e.g. contact-form)."),
 )
 
 
@@ -44,10 +44,10 @@ class AgreementForm(forms.Form):
         label=_("Price model"), choices=[("fixed", _("Fixed price")), ("hourly", _("Hourly"))]
     )
     price_amount = _decimal(_("Fixed price"), help_text=_("For a fixed-price project."))
-    hourly_rate = _decimal(_("Hourly rate"), help_text=_("Prices extras and hourly work."))
+    hourly_rate = _decimal(_("Hourly rate"), help_text=_("Used to price extras and hourly work."))
     deposit_percent = _decimal(_("Deposit (%)"), max_value=Decimal(100))
     start = forms.DateField(
-        label=_("Start"), required=False, widget=forms.DateInput({"type": "date"})
+        label=_("Start date"), required=False, widget=forms.DateInput({"type": "date"})
     )
     deadline = forms.DateField(
         label=_("Delivery date"), required=False, widget=forms.DateInput({"type": "date"})

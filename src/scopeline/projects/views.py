@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from scopeline.accounts.access import workspace_view
@@ -21,6 +22,7 @@ from scopeline.core import AgreementError, parse_agreement, status_statement
 from scopeline.core.errors import Problem
 from scopeline.core.events import Event
 from scopeline.core.loading import read_agreement
+from scopeline.core.money import fits_minor_unit
 from scopeline.projects import charts, services
 from scopeline.projects.agreements import export_json, export_yaml
 from scopeline.projects.forms import (
@@ -195,7 +197,10 @@ def project_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpR
     )
     errors: list[str] = []
     if request.method == "POST" and all(f.is_valid() for f in (form, scope_set, exclusion_set)):
-        base = {**current, **_base_data(membership.workspace, project.client)}
+        # The client record and the workspace fill in what they know; what only the agreement
+        # says (an imported file's provider skills or client e-mail) is kept.
+        fresh = _base_data(membership.workspace, project.client)
+        base = {**current, **{k: {**(current.get(k) or {}), **v} for k, v in fresh.items()}}
         data = agreement_data_from_forms(base, form, scope_set, exclusion_set)
         try:
             agreement = services.validate_agreement(data)
@@ -265,10 +270,15 @@ def project_import(
                     source=AgreementVersion.Source.FILE,
                     note=name[:300],
                 )
+                count = len(agreement.ledger)
                 messages.success(
                     request,
-                    _("Project created from %(file)s with %(events)s ledger events.")
-                    % {"file": name, "events": len(agreement.ledger)},
+                    ngettext(
+                        "Project created from %(file)s with %(count)s ledger entry.",
+                        "Project created from %(file)s with %(count)s ledger entries.",
+                        count,
+                    )
+                    % {"file": name, "count": count},
                 )
             else:
                 version, added = services.import_agreement(
@@ -280,7 +290,14 @@ def project_import(
                     text = _("Imported as version %(number)s.") % {"number": version.number}
                 messages.success(
                     request,
-                    text + " " + _("%(count)s new ledger events added.") % {"count": added},
+                    text
+                    + " "
+                    + ngettext(
+                        "%(count)s new ledger entry added.",
+                        "%(count)s new ledger entries added.",
+                        added,
+                    )
+                    % {"count": added},
                 )
             return redirect("project_detail", ws=workspace.slug, pk=project.pk)
     return render(
@@ -323,11 +340,19 @@ def project_versions(request: HttpRequest, membership: Membership, pk: int) -> H
     )
 
 
-@require_POST
 @workspace_view
+@require_POST
 def ledger_record(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     project = _project(membership, pk)
     form = LedgerEventForm(request.POST)
+    amount = form.event_fields().get("amount") if form.is_valid() else None
+    if amount is not None and not fits_minor_unit(amount, project.currency):
+        # The agreement file refuses such amounts, so the export would not import again.
+        form.add_error(
+            "amount",
+            _("The amount has more decimals than %(currency)s allows.")
+            % {"currency": project.currency},
+        )
     if form.is_valid():
         from scopeline.core.events import Event as CoreEvent
 
@@ -346,8 +371,8 @@ def ledger_record(request: HttpRequest, membership: Membership, pk: int) -> Http
     return redirect("project_detail", ws=membership.workspace.slug, pk=project.pk)
 
 
-@require_POST
 @workspace_view
+@require_POST
 def project_status(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     project = _project(membership, pk)
     status = request.POST.get("status", "")

@@ -190,7 +190,9 @@ def estimate(
                 _round(median),
                 _round(min(past)),
                 _round(max(past)),
-                f"median of {len(past)} earlier {kind} requests on '{scope.item}' in the ledger",
+                f"median of {len(past)} earlier {kind} requests"
+                + (f" on '{scope.item}'" if scope.item else "")  # else: on any clause
+                + " in the ledger",
             ),
             None,
         )
@@ -239,6 +241,8 @@ def estimate(
             None,
         )
     low, likely, high = (Decimal(v) for v in _DEFAULTS[kind])
+    words = kind.replace("_", " ")
+    article = "an" if words[0] in "aeiou" else "a"  # "an addition", "an extra concept"
     return Estimate(
-        likely, low, high, f"default for a {kind.replace('_', ' ')}; nothing similar found"
+        likely, low, high, f"default for {article} {words}; nothing similar found"
     ), None

@@ -224,4 +224,9 @@ def _secondary_reason(kind: Kind) -> str:
         "refund": "The message also asks for money back: handled separately, with evidence.",
         "question": "The message also asks a question: answer it in the reply.",
         "approval": "The message also approves or thanks: acknowledge it.",
-    }.get(kind, f"The message also contains a {kind.replace('_', ' ')} request.")
+    }.get(kind, f"The message also contains {_a(kind.replace('_', ' '))} request.")
+
+
+def _a(words: str) -> str:
+    """``words`` with its indefinite article: "a revision", "an extra concept"."""
+    return f"{'an' if words[:1] in ('a', 'e', 'i', 'o', 'u') else 'a'} {words}"

@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from scopeline.web import i18n, labels
+from scopeline.web import i18n, labels, reasons
 
 register = template.Library()
 
@@ -73,3 +74,13 @@ def svg(markup: str) -> SafeString:
 @register.simple_tag
 def get(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key, "")
+
+
+@register.filter
+def reason(text: str) -> SafeString:
+    """A triage reason in the reader's language (see ``scopeline.web.reasons``); a sentence the
+    translator does not know stays in English and is marked as such for screen readers."""
+    translated = reasons.translate(str(text))
+    if translated.matched or i18n.ui_language() == "en":
+        return conditional_escape(translated.text)
+    return format_html('<span lang="en">{}</span>', translated.text)

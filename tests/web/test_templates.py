@@ -1,0 +1,309 @@
+"""Every template of the app renders, in every UI language, and no page shows an unfilled
+placeholder (``{{``, ``{%``, ``%(``, ``{name}``), which is how a broken translation or a
+forgotten context variable shows up to a user.
+
+The pages are reached as a person would (the owner's tour, form errors, the messages after a
+redirect, the error pages, the password e-mail); a test checks that the tour reached every
+template file on disk, so a new template cannot go unrendered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core import mail
+from django.template import loader
+from django.test import Client as HttpClient
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from scopeline.projects.models import ClientRequest, Project
+from tests.web.conftest import EXAMPLES, PASSWORD, World
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "scopeline"
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+REGISTRATION = "Lisätkää sivuille jäsenrekisteröinti, tai emme maksa loppulaskua."
+NEW_PASSWORD = "a much longer passphrase 42"
+
+_UNFILLED = re.compile(r"\{\{|\}\}|\{%|%\}|%\(\w*\)?|\{[a-z_]+\}")
+
+
+def template_files() -> set[str]:
+    """Every template under src/scopeline/*/templates, by the name Django loads it with."""
+    return {
+        str(path.relative_to(folder)).replace("\\", "/")
+        for folder in SRC.glob("*/templates")
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def unfilled(text: str) -> list[str]:
+    hits = set(_UNFILLED.findall(text)) | set(_UNFILLED.findall(html.unescape(text)))
+    return sorted(hits)
+
+
+class Tour:
+    """Collects the templates the visited pages rendered and checks every page's text."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.templates: set[str] = set()
+        self.pages = 0
+
+    def see(self, response: Any, status: int = 200, *, message: bool = False) -> str:
+        """Check a response; ``message``: it must show a flash message (after a redirect)."""
+        assert response.status_code == status, (response.request, response.status_code)
+        if message:
+            assert '<ul class="messages"' in response.content.decode(), response.request
+        self.templates |= {t.name for t in response.templates if t.name}
+        text: str = response.content.decode()
+        self.check(text, str(response.request.get("PATH_INFO")))
+        if text and "text/html" in response.get("Content-Type", ""):
+            # The page speaks the visitor's language.
+            assert f'<html lang="{self.lang}"' in text or text.startswith("<!doctype html><html>")
+        self.pages += 1
+        return text
+
+    def check(self, text: str, where: str) -> None:
+        assert not unfilled(text), f"[{self.lang}] {where}: {unfilled(text)}"
+
+
+def in_language(user: Any, lang: str) -> None:
+    user.language = lang
+    user.save(update_fields=["language"])
+
+
+def anonymous(lang: str) -> HttpClient:
+    return HttpClient(HTTP_ACCEPT_LANGUAGE=lang)
+
+
+def copies(template: ClientRequest, n: int) -> None:
+    """``n`` more stored messages like ``template``, for the inbox's pager."""
+    fields = {
+        f.attname: getattr(template, f.attname)
+        for f in ClientRequest._meta.concrete_fields
+        if f.attname != "id"
+    }
+    now = timezone.now()
+    ClientRequest.objects.bulk_create(
+        ClientRequest(**{**fields, "received_at": now - dt.timedelta(minutes=i + 1)})
+        for i in range(n)
+    )
+
+
+def agreement_post(world: World, **changes: str) -> dict[str, str]:
+    data = {
+        "client": str(world.client.pk),
+        "project": "Landing page",
+        "currency": "EUR",
+        "price_model": "fixed",
+        "price_amount": "1500",
+        "hourly_rate": "80",
+        "deposit_percent": "50",
+        "concepts": "2",
+        "revision_rounds": "2",
+        "favor_max_hours": "1",
+        "goodwill_budget_hours": "2",
+        "rush_surcharge_percent": "25",
+        "scope-TOTAL_FORMS": "1",
+        "scope-INITIAL_FORMS": "0",
+        "scope-MIN_NUM_FORMS": "0",
+        "scope-MAX_NUM_FORMS": "1000",
+        "scope-0-id": "page",
+        "scope-0-title": "One landing page",
+        "exclusions-TOTAL_FORMS": "0",
+        "exclusions-INITIAL_FORMS": "0",
+        "exclusions-MIN_NUM_FORMS": "0",
+        "exclusions-MAX_NUM_FORMS": "1000",
+    }
+    return data | changes
+
+
+def owner_tour(world: World, tour: Tour) -> None:
+    in_language(world.owner, tour.lang)
+    http = world.http(world.owner)
+    ws = world.workspace.slug
+    p = world.project.pk
+
+    def url(name: str, **kwargs: Any) -> str:
+        return reverse(name, kwargs={"ws": ws, **kwargs})
+
+    # Empty states first.
+    tour.see(http.get(url("dashboard")))
+    tour.see(http.get(url("inbox")))
+    tour.see(http.get(url("inbox") + "?show=decided"))
+
+    # A message: refused, pasted, read in each tone, decided wrongly, decided, decided again.
+    tour.see(http.post(url("request_new"), {"project": p, "text": "  "}))
+    tour.see(http.get(url("request_new")))
+    response = http.post(url("request_new"), {"project": p, "text": REGISTRATION}, follow=True)
+    tour.see(response)
+    item = ClientRequest.objects.filter(project=world.project).latest("id")
+    assert item.text == REGISTRATION
+    for tone in ("warm", "neutral", "firm"):
+        tour.see(http.get(url("request_detail", pk=item.pk) + f"?tone={tone}"))
+        tour.check(item.drafts[tone], f"draft {tone}")
+    decision = {"tone": "neutral", "reply_text": item.drafts["neutral"], "decide": "1"}
+    tour.see(http.post(url("request_detail", pk=item.pk), decision | {"action": "favor"}))
+    response = http.post(
+        url("request_detail", pk=item.pk),
+        decision | {"action": item.suggested_action, "advice_overridden": "on"},
+        follow=True,
+    )
+    tour.see(response, message=True)
+    item.refresh_from_db()
+    assert item.status == ClientRequest.Status.DECIDED
+    tour.see(
+        http.post(url("request_detail", pk=item.pk), decision | {"action": "favor", "note": "x"}),
+        message=True,  # already decided
+    )
+    copies(item, 60)
+    tour.see(http.get(url("inbox") + "?show=all"))
+    tour.see(http.get(url("inbox") + "?show=all&page=2"))
+    tour.see(http.get(url("dashboard")))
+
+    # Clients.
+    tour.see(http.get(url("client_list")))
+    tour.see(http.get(url("client_new")))
+    tour.see(http.post(url("client_new"), {"name": "", "language": "xx", "email": "nope"}))
+    tour.see(http.get(url("client_detail", pk=world.client.pk)))
+    tour.see(http.get(url("client_edit", pk=world.client.pk)))
+    response = http.post(
+        url("client_edit", pk=world.client.pk),
+        {"name": "Acme Oy", "language": "fi", "contact": "Matti Virtanen"},
+        follow=True,
+    )
+    tour.see(response, message=True)
+
+    # Projects: the editor (new, invalid, edit, unchanged), import, ledger, status, history.
+    tour.see(http.get(url("project_list")))
+    tour.see(http.get(url("project_list") + "?status=all"))
+    tour.see(http.get(url("project_new")))
+    tour.see(http.post(url("project_new"), agreement_post(world, price_amount="")))
+    tour.see(http.post(url("project_new"), agreement_post(world), follow=True), message=True)
+    assert Project.objects.filter(workspace=world.workspace, name="Landing page").exists()
+    tour.see(http.get(url("project_detail", pk=p)))
+    tour.see(http.get(url("project_edit", pk=p)))
+    # As the editor page posts it: the stored scope items are the formset's initial forms.
+    edit = agreement_post(world, project="Acme website", **{"scope-INITIAL_FORMS": "1"})
+    del edit["client"]
+    tour.see(http.post(url("project_edit", pk=p), edit, follow=True), message=True)  # version 2
+    assert world.project.versions.count() == 2
+    tour.see(http.post(url("project_edit", pk=p), edit, follow=True), message=True)  # no change
+    assert world.project.versions.count() == 2
+    tour.see(http.get(url("project_versions", pk=p)))
+    tour.see(http.get(url("project_versions", pk=p) + "?v=1"))
+    acme = (EXAMPLES / "acme-website.yaml").read_text(encoding="utf-8")
+    tour.see(http.get(url("project_import_new")))
+    tour.see(http.post(url("project_import_new"), {"c-client": world.client.pk, "text": "a: ["}))
+    response = http.post(
+        url("project_import_new"), {"c-client": world.client.pk, "text": acme}, follow=True
+    )
+    tour.see(response, message=True)  # "Project created from … with … ledger events."
+    tour.see(http.get(url("project_import", pk=p)))
+    tour.see(http.post(url("project_import", pk=p), {"text": acme}, follow=True), message=True)
+    assert world.project.versions.count() == 3  # "Imported as version 3."
+    tour.see(http.post(url("project_import", pk=p), {"text": acme}, follow=True), message=True)
+    assert world.project.versions.count() == 3  # "The agreement is the same …"
+    ledger = {"type": "hours", "date": "2026-11-02", "hours": "2"}
+    for data in (ledger, ledger | {"hours": ""}):
+        tour.see(http.post(url("ledger_record", pk=p), data, follow=True), message=True)
+    for status in ("nonsense", "completed"):
+        response = http.post(url("project_status", pk=p), {"status": status}, follow=True)
+        tour.see(response, message=True)
+    world.project.refresh_from_db()
+    assert world.project.status == "completed"
+
+    # Team and settings.
+    tour.see(http.get(url("members")))
+    tour.see(http.post(url("members"), {"email": "nobody@example.com", "role": "member"}))
+    tour.see(http.get(url("workspace_settings")))
+    tour.see(http.post(url("workspace_settings"), {"name": "Studio North", "currency": "XYZ"}))
+
+    # Outside the workspace.
+    tour.see(http.get(reverse("preferences")))
+    tour.see(http.get(reverse("workspace_new")))
+    tour.see(http.get(reverse("password_change")))
+    response = http.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        follow=True,
+    )
+    tour.see(response)
+
+    # The error pages: a stranger's 404, a teammate's 403.
+    stranger = world.http(world.stranger)
+    in_language(world.stranger, tour.lang)
+    tour.see(stranger.get(url("project_detail", pk=p)), 404)
+    in_language(world.teammate, tour.lang)
+    tour.see(world.http(world.teammate).get(url("workspace_settings")), 403)
+
+
+def visitor_tour(world: World, tour: Tour) -> None:
+    http = anonymous(tour.lang)
+    tour.see(http.get(reverse("login")))
+    tour.see(http.post(reverse("login"), {"username": world.owner.email, "password": "wrong"}))
+    tour.see(http.get(reverse("signup")))
+    tour.see(http.post(reverse("signup"), {"email": world.owner.email, "password": "123"}))
+    tour.see(http.get(reverse("password_reset")))
+    response = http.post(reverse("password_reset"), {"email": world.owner.email})
+    tour.see(response, 302)  # renders the e-mail's templates
+    tour.see(http.get(response["Location"]))
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    body, subject = str(message.body), str(message.subject)
+    tour.check(subject, "reset e-mail subject")
+    tour.check(body, "reset e-mail body")
+    link = re.search(r"https?://\S+/password/reset/\S+/", body)
+    assert link is not None, body
+    response = http.get(link.group(0), follow=True)
+    tour.see(response)  # the form to set a new password
+    form_url = response.redirect_chain[-1][0]
+    response = http.post(
+        form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
+    )
+    tour.see(response)  # the "complete" page
+    tour.see(http.get(link.group(0), follow=True))  # a used link: "invalid"
+    uid = urlsafe_base64_encode(force_bytes(world.owner.pk))
+    bad = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": "bad-token"})
+    tour.see(http.get(bad))
+    assert not default_token_generator.check_token(world.owner, "bad-token")
+    tour.see(http.get(reverse("password_reset_done")))
+    tour.see(http.get(reverse("password_reset_complete")))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_template_renders_without_placeholders(world: World, lang: str) -> None:
+    tour = Tour(lang)
+    owner_tour(world, tour)
+    visitor_tour(world, tour)
+    # The server error page is rendered by Django without a request or context.
+    with translation.override(lang):
+        tour.check(loader.get_template("500.html").render(), "500.html")
+    tour.templates.add("500.html")
+    assert tour.pages > 60
+    on_disk = template_files()
+    assert len(on_disk) > 20
+    missing = on_disk - tour.templates
+    assert not missing, f"never rendered: {sorted(missing)}"
+
+
+def test_placeholder_pattern_catches_what_it_should() -> None:
+    assert unfilled("Saved as version %(number)s.") == ["%(number)"]
+    assert unfilled("Hello {{ name }}") == ["{{", "}}"]
+    assert unfilled("Hei {contact},") == ["{contact}"]
+    assert unfilled("{% url 'home' %}") == ["%}", "{%"]
+    assert unfilled("Deposit 50 % (2,400.00 €) {1} — fine") == []
