@@ -12,9 +12,9 @@ import pytest
 from django.core import mail
 from django.test import Client as HttpClient
 from django.urls import reverse
-from tests.web.conftest import PASSWORD, World
 
 from scopeline.accounts.models import AuditEntry, Membership, User, Workspace
+from tests.web.conftest import PASSWORD, World
 
 NEW_PASSWORD = "a brand new sturdy passphrase 42"
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from tests.web.conftest import World
 
 from scopeline.accounts.models import AuditEntry, User
 from scopeline.clients.models import Client
+from tests.web.conftest import World
 
 
 def page(response: Any) -> str:

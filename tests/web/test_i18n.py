@@ -33,12 +33,19 @@ def test_catalogue_is_complete(folder: str) -> None:
     for message in catalog:
         if not message.id:
             continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = [
+            str(s)
+            for s in (
+                message.string if isinstance(message.string, tuple | list) else (message.string,)
+            )
+        ]
         if message.fuzzy:
             problems.append(f"fuzzy: {message.id!r}")
         if not all(s.strip() for s in strings):
             problems.append(f"untranslated: {message.id!r}")
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        ids = [
+            str(i) for i in (message.id if isinstance(message.id, tuple | list) else (message.id,))
+        ]
         wanted = set(_PLACEHOLDER.findall(" ".join(ids)))
         for s in strings:
             if set(_PLACEHOLDER.findall(s)) != wanted:

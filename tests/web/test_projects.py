@@ -17,7 +17,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.test import Client as HttpClient
 from django.urls import reverse
-from tests.web.conftest import EXAMPLES, World
 
 from scopeline.accounts.models import AuditEntry
 from scopeline.core import parse_agreement, project_state
@@ -25,6 +24,7 @@ from scopeline.core.loading import load_agreement
 from scopeline.projects.models import AgreementVersion, LedgerEvent, Project
 from scopeline.projects.selectors import current_agreement, project_facts
 from scopeline.web import i18n
+from tests.web.conftest import EXAMPLES, World
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 
