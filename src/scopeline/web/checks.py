@@ -30,7 +30,8 @@ def site_url_allowed(app_configs: Any, **kwargs: Any) -> list[Error]:
 
 @register(deploy=True)
 def mail_configured(app_configs: Any, **kwargs: Any) -> list[Warning]:
-    if settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+    backend = str(settings.MAILERS.get("default", {}).get("BACKEND", ""))
+    if backend.endswith("smtp.EmailBackend"):
         return []
     return [
         Warning(

@@ -10,5 +10,7 @@ os.environ.setdefault("SECRET_KEY", "tests-only-not-secret-" + "x" * 40)
 from scopeline.web.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# WhiteNoise serves from the app folders in tests; the collected folder need only exist.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
