@@ -115,6 +115,9 @@ def request_detail(request: HttpRequest, membership: Membership, pk: int) -> Htt
             "reply_text": item.drafts.get(tone, ""),
         },
     )
+    # Tall enough for the longest draft, so the signature is not hidden below the fold.
+    longest = max((len(d.splitlines()) + len(d) // 110 for d in item.drafts.values()), default=8)
+    form.fields["reply_text"].widget.attrs["rows"] = min(max(longest + 2, 8), 40)
     if request.method == "POST" and item.status == ClientRequest.Status.NEW and form.is_valid():
         try:
             services.decide_request(
