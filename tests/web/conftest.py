@@ -76,3 +76,32 @@ def world(db: None) -> World:
         project=project,
         other_project=other_project,
     )
+
+
+def agreement_post(world: World, **changes: str) -> dict[str, str]:
+    """The agreement editor's fields for a small valid agreement, with ``changes`` over them."""
+    data = {
+        "client": str(world.client.pk),
+        "project": "Landing page",
+        "currency": "EUR",
+        "price_model": "fixed",
+        "price_amount": "1500",
+        "hourly_rate": "80",
+        "deposit_percent": "50",
+        "concepts": "2",
+        "revision_rounds": "2",
+        "favor_max_hours": "1",
+        "goodwill_budget_hours": "2",
+        "rush_surcharge_percent": "25",
+        "scope-TOTAL_FORMS": "1",
+        "scope-INITIAL_FORMS": "0",
+        "scope-MIN_NUM_FORMS": "0",
+        "scope-MAX_NUM_FORMS": "1000",
+        "scope-0-id": "page",
+        "scope-0-title": "One landing page",
+        "exclusions-TOTAL_FORMS": "0",
+        "exclusions-INITIAL_FORMS": "0",
+        "exclusions-MIN_NUM_FORMS": "0",
+        "exclusions-MAX_NUM_FORMS": "1000",
+    }
+    return data | changes

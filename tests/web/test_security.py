@@ -27,7 +27,7 @@ from django.utils.http import urlsafe_base64_encode
 from scopeline.accounts.models import Membership
 from scopeline.inbox import services as inbox
 from scopeline.projects.models import ClientRequest
-from tests.web.conftest import EXAMPLES, PASSWORD, World
+from tests.web.conftest import EXAMPLES, PASSWORD, World, agreement_post
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = "Lisätkää etusivulle puhelinnumeromme."
@@ -146,36 +146,6 @@ def test_the_tables_name_every_url() -> None:
 # -- CSRF --------------------------------------------------------------------------------------
 
 
-def agreement_post(world: World, price: str) -> dict[str, str]:
-    """The agreement editor's fields for a small valid agreement."""
-    return {
-        "client": str(world.client.pk),
-        "project": "Landing page",
-        "currency": "EUR",
-        "price_model": "fixed",
-        "price_amount": price,
-        "hourly_rate": "80",
-        "deposit_percent": "50",
-        "concepts": "2",
-        "revision_rounds": "2",
-        "favor_max_hours": "1",
-        "goodwill_budget_hours": "2",
-        "rush_surcharge_percent": "25",
-        "scope-TOTAL_FORMS": "1",
-        "scope-INITIAL_FORMS": "0",
-        "scope-MIN_NUM_FORMS": "0",
-        "scope-MAX_NUM_FORMS": "1000",
-        "scope-0-id": "page",
-        "scope-0-title": "One landing page",
-        "exclusions-TOTAL_FORMS": "1",
-        "exclusions-INITIAL_FORMS": "0",
-        "exclusions-MIN_NUM_FORMS": "0",
-        "exclusions-MAX_NUM_FORMS": "1000",
-        "exclusions-0-id": "shop",
-        "exclusions-0-title": "Online shop",
-    }
-
-
 def post_payloads(world: World, objects: Objects) -> dict[str, dict[str, str]]:
     """For each view that takes a form: data it would accept (so that a refusal is the CSRF
     check's doing, not the form's). The other URLs get an empty POST."""
@@ -190,8 +160,10 @@ def post_payloads(world: World, objects: Objects) -> dict[str, dict[str, str]]:
         },
         "client_new": {"name": "Beta Oy", "language": "fi"},
         "client_edit": {"name": "Acme Oyj", "language": "fi", "contact": "Matti"},
-        "project_new": agreement_post(world, "1500"),
-        "project_edit": {k: v for k, v in agreement_post(world, "5200").items() if k != "client"},
+        "project_new": agreement_post(world, price_amount="1500"),
+        "project_edit": {
+            k: v for k, v in agreement_post(world, price_amount="5200").items() if k != "client"
+        },
         "project_import_new": {"c-client": str(world.client.pk), "text": acme},
         "project_import": {"text": acme.replace("amount: 4800", "amount: 5000")},
         "ledger_record": {"type": "hours", "date": "2026-11-02", "hours": "2.5"},

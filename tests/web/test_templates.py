@@ -26,7 +26,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from scopeline.projects.models import ClientRequest, Project
-from tests.web.conftest import EXAMPLES, PASSWORD, World
+from tests.web.conftest import EXAMPLES, PASSWORD, World, agreement_post
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "scopeline"
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -98,34 +98,6 @@ def copies(template: ClientRequest, n: int) -> None:
         ClientRequest(**{**fields, "received_at": now - dt.timedelta(minutes=i + 1)})
         for i in range(n)
     )
-
-
-def agreement_post(world: World, **changes: str) -> dict[str, str]:
-    data = {
-        "client": str(world.client.pk),
-        "project": "Landing page",
-        "currency": "EUR",
-        "price_model": "fixed",
-        "price_amount": "1500",
-        "hourly_rate": "80",
-        "deposit_percent": "50",
-        "concepts": "2",
-        "revision_rounds": "2",
-        "favor_max_hours": "1",
-        "goodwill_budget_hours": "2",
-        "rush_surcharge_percent": "25",
-        "scope-TOTAL_FORMS": "1",
-        "scope-INITIAL_FORMS": "0",
-        "scope-MIN_NUM_FORMS": "0",
-        "scope-MAX_NUM_FORMS": "1000",
-        "scope-0-id": "page",
-        "scope-0-title": "One landing page",
-        "exclusions-TOTAL_FORMS": "0",
-        "exclusions-INITIAL_FORMS": "0",
-        "exclusions-MIN_NUM_FORMS": "0",
-        "exclusions-MAX_NUM_FORMS": "1000",
-    }
-    return data | changes
 
 
 def owner_tour(world: World, tour: Tour) -> None:
