@@ -11,6 +11,7 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
     if membership is None:
         return {}
+    from scopeline.changeorders.models import Notification
     from scopeline.projects.selectors import unhandled_count
 
     name = request.resolver_match.url_name if request.resolver_match else ""
@@ -19,6 +20,9 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
         "membership": membership,
         "workspace": membership.workspace,
         "unhandled_count": unhandled_count(membership.workspace),
+        "unread_count": Notification.objects.filter(
+            user_id=membership.user_id, workspace=membership.workspace, read_at__isnull=True
+        ).count(),
     }
 
 
@@ -28,7 +32,9 @@ def _section(url_name: str) -> str:
         return "overview"
     if url_name == "inbox" or url_name.startswith("request_"):
         return "inbox"
-    if url_name.startswith("client_"):
+    if url_name.startswith(("change_order", "notifications")):
+        return "change_orders"
+    if url_name.startswith(("client_", "portal_link")):
         return "clients"
     if url_name.startswith(("project_", "ledger_")):
         return "projects"

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scopeline.accounts.access import workspace_view
@@ -40,7 +41,13 @@ def client_detail(request: HttpRequest, membership: Membership, pk: int) -> Http
     return render(
         request,
         "clients/detail.html",
-        {"client": client, "projects": client_projects(client)},
+        {
+            "client": client,
+            "projects": client_projects(client),
+            "links": client.portal_links.order_by("-created_at")[:20],
+            "portal_url": request.session.pop(f"client-portal-url-{client.pk}", None),
+            "now": timezone.now(),
+        },
     )
 
 

@@ -196,6 +196,10 @@ def decide_request(
             project=project, actor=actor, event=event, request=locked, refresh=False
         )
     project_services.refresh_summary(project)
+    if action == "change_order" and (locked.estimate_hours > 0 or locked.price_amount):
+        from scopeline.changeorders.services import draft_from_request
+
+        draft_from_request(request=locked, actor=actor)
     audit(
         workspace=project.workspace,
         actor=actor,

@@ -132,6 +132,14 @@ def request_detail(request: HttpRequest, membership: Membership, pk: int) -> Htt
         except services.InboxError as exc:
             messages.error(request, _ERRORS[str(exc)]())
         else:
+            draft = item.change_orders.filter(status="draft").order_by("-pk").first()
+            if draft is not None:
+                messages.success(
+                    request,
+                    _("Decision recorded. Draft change order %(number)s is ready to send.")
+                    % {"number": draft.number},
+                )
+                return redirect("change_order_detail", ws=membership.workspace.slug, pk=draft.pk)
             messages.success(request, _("Decision recorded in the project's ledger."))
             return redirect("request_detail", ws=membership.workspace.slug, pk=item.pk)
     elif request.method == "POST" and item.status != ClientRequest.Status.NEW:

@@ -176,6 +176,11 @@ def project_detail(request: HttpRequest, membership: Membership, pk: int) -> Htt
             "hours_chart": charts.hours_over_time(facts.events, facts.state),
             "allowance_chart": charts.allowances(facts.state),
             "requests": requests,
+            "change_orders": list(
+                project.change_orders.only(
+                    "id", "number", "title", "status", "total", "currency"
+                ).order_by("-year", "-sequence")[:20]
+            ),
             "ledger_form": LedgerEventForm(initial={"date": timezone.localdate()}),
             "statuses": Project.Status.choices,
         },

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "scopeline.clients",
     "scopeline.projects",
     "scopeline.inbox",
+    "scopeline.changeorders",
     "scopeline.dashboard",
 ]
 
@@ -203,6 +204,11 @@ SECURE_HSTS_PRELOAD = HTTPS and env_bool("SCOPELINE_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env_bool("SCOPELINE_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The public client portal: requests per minute from one address.
+PORTAL_RATE = {
+    "GET": env_int("SCOPELINE_PORTAL_GETS_PER_MINUTE", 120),
+    "POST": env_int("SCOPELINE_PORTAL_POSTS_PER_MINUTE", 10),
+}
 # A pasted message is at most this many characters (the triage engine reads the first part).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

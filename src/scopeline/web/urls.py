@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from scopeline.accounts import urls as accounts_urls
 from scopeline.accounts import views as accounts_views
+from scopeline.changeorders import urls as changeorders_urls
 from scopeline.clients import urls as clients_urls
 from scopeline.dashboard import urls as dashboard_urls
 from scopeline.inbox import urls as inbox_urls
@@ -14,12 +15,14 @@ workspace_patterns = [
     *clients_urls.workspace_urlpatterns,
     *projects_urls.workspace_urlpatterns,
     *accounts_urls.workspace_urlpatterns,
+    *changeorders_urls.workspace_urlpatterns,
 ]
 
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("", include(accounts_urls.urlpatterns)),
     path("w/<slug:ws>/", include(workspace_patterns)),
+    path("p/", include(changeorders_urls.portal_urlpatterns)),
     path("admin/", admin.site.urls),
 ]
 

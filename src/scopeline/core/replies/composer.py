@@ -22,7 +22,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from typing import Final
 
 from babel.dates import format_date
@@ -304,7 +303,9 @@ class _Composer:
     def _task_title(self) -> str | None:
         if self.verdict.catalogue is None:
             return None
-        return _task_titles().get(self.verdict.catalogue, {}).get(self.lang)
+        from scopeline.core.triage.estimate import task_titles
+
+        return task_titles().get(self.verdict.catalogue, {}).get(self.lang)
 
     def _purpose(self) -> None:
         if self.verdict.kind != "addition":
@@ -625,14 +626,6 @@ class _Composer:
                     d.paragraph()
                     added = True
                 d.say(part, **values)
-
-
-@cache
-def _task_titles() -> dict[str, dict[str, str]]:
-    """The estimate catalogue's task titles by id (read once per process)."""
-    from scopeline.core.triage.estimate import load_catalogue
-
-    return {task.id: task.titles for task in load_catalogue().tasks}
 
 
 # -- price reductions for a discount request ---------------------------------------------------

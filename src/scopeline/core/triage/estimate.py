@@ -15,6 +15,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -143,6 +144,13 @@ def load_catalogue(extra: Sequence[str | Path] = ()) -> Catalogue:
         "estimates.yaml", extra, parse_catalogue, lambda t: t.id, CatalogueError
     )
     return Catalogue(tuple(tasks), digest)
+
+
+@cache
+def task_titles() -> dict[str, dict[str, str]]:
+    """The shipped catalogue's task titles by id and language (read once per process): the
+    name of a priced extra in the client's language, for replies and change orders."""
+    return {task.id: task.titles for task in load_catalogue().tasks}
 
 
 def _round(value: Decimal) -> Decimal:

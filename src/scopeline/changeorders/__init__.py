@@ -1,0 +1,1 @@
+"""Change orders (priced extras the client accepts online) and the client portal."""

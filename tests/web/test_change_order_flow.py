@@ -1,0 +1,85 @@
+"""The whole change order flow through the pages: decide → draft → send → portal → accept."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core import mail
+from django.test import Client as HttpClient
+from django.urls import reverse
+
+from scopeline.changeorders.models import ChangeOrder
+from scopeline.inbox import services as inbox
+from scopeline.projects.models import AgreementVersion, LedgerEvent
+from scopeline.projects.selectors import project_facts
+from tests.web.conftest import World
+
+
+def test_from_a_decision_to_an_accepted_change_order(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    world.client.email = "matti@acme.example"
+    world.client.save(update_fields=["email"])
+    message = inbox.submit_request(
+        project=world.project,
+        actor=world.owner,
+        text="Lisätkää sivuille jäsenrekisteröinti, tai emme maksa loppulaskua.",
+    )
+    assert message.suggested_action == "change_order"
+    http = world.http(world.owner)
+    ws = world.workspace.slug
+    response = http.post(
+        reverse("request_detail", kwargs={"ws": ws, "pk": message.pk}),
+        {"action": "change_order", "tone": "neutral", "reply_text": "", "note": ""},
+    )
+    co = ChangeOrder.objects.get(request=message)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("change_order_detail", kwargs={"ws": ws, "pk": co.pk})
+    assert co.status == "draft"
+    assert re.fullmatch(r"CO-\d{4}-001", co.number)
+    assert co.total == message.price_amount
+    assert http.get(response["Location"]).status_code == 200
+
+    response = http.post(
+        reverse("change_order_action", kwargs={"ws": ws, "pk": co.pk}), {"action": "send"}
+    )
+    assert response.status_code == 302
+    co.refresh_from_db()
+    assert co.status == "sent"
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert sent.to == ["matti@acme.example"]
+    assert co.number in sent.subject
+    url = re.search(r"http\S+/p/(\S+)/", sent.body)
+    assert url is not None
+    token = url.group(1)
+    assert sent.attachments and sent.attachments[0][0] == f"{co.number}.pdf"
+
+    portal = HttpClient()
+    page = portal.get(reverse("portal_change_order", kwargs={"token": token, "number": co.number}))
+    assert page.status_code == 200
+    assert '<html lang="fi">' in page.content.decode()
+    digest = re.search(r'name="document" value="([0-9a-f]{64})"', page.content.decode())
+    assert digest is not None
+    versions = AgreementVersion.objects.filter(project=world.project).count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = portal.post(
+            reverse("portal_change_order", kwargs={"token": token, "number": co.number}),
+            {"answer": "accept", "name": "Matti", "terms": "on", "document": digest.group(1)},
+            HTTP_USER_AGENT="pytest-browser",
+        )
+    assert response.status_code == 302
+    co.refresh_from_db()
+    assert co.status == "accepted"
+    assert co.accepted_name == "Matti"
+    assert co.accepted_user_agent == "pytest-browser"
+    assert co.document_sha256 == digest.group(1)
+    assert AgreementVersion.objects.filter(project=world.project).count() == versions + 1
+    assert (
+        LedgerEvent.objects.filter(project=world.project, type="change_order_accepted").count() == 1
+    )
+    state = project_facts(world.project).state
+    assert state.change_orders_total == co.total
+    # The owner is told, by e-mail too.
+    assert any("accepted" in m.subject for m in mail.outbox[1:])
