@@ -37,11 +37,12 @@ messages: $(STAMP)  ## Compile the UI translations (.po -> .mo) with Babel
 	@$(VENV)/bin/pybabel compile -d src/scopeline/locale -D django >/dev/null
 
 run: setup  ## Set up, load the demo workspace into SQLite and serve the web app on 127.0.0.1:8000
+	@scripts/system-deps.sh pdf
 	SCOPELINE_DEBUG=true $(MANAGE) migrate --noinput
 	SCOPELINE_DEBUG=true $(MANAGE) seed_demo --url http://127.0.0.1:8000/
 	SCOPELINE_DEBUG=true $(MANAGE) runserver --noreload 127.0.0.1:8000
 
-test-deps:  ## Install Chromium and CJK fonts if missing; start PostgreSQL if it is not running
+test-deps:  ## Install Chromium, Pango and CJK fonts if missing; start PostgreSQL if it is not running
 	@scripts/system-deps.sh
 	@scripts/services.sh
 

@@ -1,15 +1,35 @@
 #!/bin/sh
-# System packages the test suite needs and PyPI cannot provide: Debian's Chromium for the browser
-# tests (Playwright drives it; no browser is downloaded) and the Noto CJK fonts, so Chinese text
-# renders in screenshots. Installs them with apt when missing (as root, or through sudo).
+# System packages Scopeline needs that PyPI cannot provide, installed with apt when missing
+# (as root, or through sudo):
+#   pdf      Pango (WeasyPrint renders change orders to PDF with it) and the Noto CJK fonts,
+#            so Chinese text renders in PDFs and screenshots;
+#   browser  Debian's Chromium, which the browser tests drive through Playwright (no browser
+#            is ever downloaded).
+# Usage: system-deps.sh [pdf] [browser]   (no argument: both)
 set -eu
+want=${*:-pdf browser}
 missing=""
-command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
-if command -v fc-list >/dev/null 2>&1; then
-    fc-list | grep -q "Noto Sans CJK" || missing="$missing fonts-noto-cjk"
-elif [ ! -d /usr/share/fonts/opentype/noto ]; then
-    missing="$missing fonts-noto-cjk"
-fi
+has_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+for part in $want; do
+    case "$part" in
+    pdf)
+        has_lib "libpango-1.0.so.0" || missing="$missing libpango-1.0-0"
+        has_lib "libpangoft2-1.0.so.0" || missing="$missing libpangoft2-1.0-0"
+        if command -v fc-list >/dev/null 2>&1; then
+            fc-list | grep -q "Noto Sans CJK" || missing="$missing fonts-noto-cjk"
+        elif [ ! -d /usr/share/fonts/opentype/noto ]; then
+            missing="$missing fonts-noto-cjk"
+        fi
+        ;;
+    browser)
+        command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+        ;;
+    *)
+        echo "system-deps.sh: unknown part '$part' (use pdf, browser)" >&2
+        exit 2
+        ;;
+    esac
+done
 [ -z "$missing" ] && exit 0
 echo "Installing system packages:$missing" >&2
 if [ "$(id -u)" -eq 0 ]; then

@@ -54,7 +54,8 @@ def test_from_a_decision_to_an_accepted_change_order(
     url = re.search(r"http\S+/p/(\S+)/", sent.body)
     assert url is not None
     token = url.group(1)
-    assert sent.attachments and sent.attachments[0][0] == f"{co.number}.pdf"
+    assert sent.attachments
+    assert sent.attachments[0][0] == f"{co.number}.pdf"
 
     portal = HttpClient()
     page = portal.get(reverse("portal_change_order", kwargs={"token": token, "number": co.number}))

@@ -74,6 +74,7 @@ def home(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(link, HttpResponse):
         return link
     client = link.client
+    services.expire_overdue(workspace_id=link.workspace_id)
     projects = []
     for project in client.projects.exclude(status="archived").select_related(
         "current_version", "workspace"
@@ -106,6 +107,7 @@ def change_order(request: HttpRequest, token: str, number: str) -> HttpResponse:
     link = _link(request, token)
     if isinstance(link, HttpResponse):
         return link
+    services.expire_overdue(workspace_id=link.workspace_id)
     co = _order(link, number)
     document = render_document(co)
     accept_form = AcceptForm(

@@ -331,13 +331,16 @@ def withdraw(*, co: ChangeOrder, actor: User) -> ChangeOrder:
     return locked
 
 
-def expire_overdue(*, today: dt.date | None = None) -> int:
-    """Mark sent change orders past their date as expired (one transaction each)."""
+def expire_overdue(*, today: dt.date | None = None, workspace_id: int | None = None) -> int:
+    """Mark sent change orders past their date as expired (one transaction each). Pages that
+    list change orders call it first (one cheap query when nothing is due), and
+    `manage.py expire_change_orders` does it for all workspaces from cron."""
     today = today or timezone.localdate()
     expired = 0
-    for pk in ChangeOrder.objects.filter(
-        status=ChangeOrder.Status.SENT, valid_until__lt=today
-    ).values_list("pk", flat=True):
+    due = ChangeOrder.objects.filter(status=ChangeOrder.Status.SENT, valid_until__lt=today)
+    if workspace_id is not None:
+        due = due.filter(workspace_id=workspace_id)
+    for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
             co = ChangeOrder.objects.select_for_update().get(pk=pk)
             if co.status != ChangeOrder.Status.SENT or co.valid_until >= today:

@@ -54,6 +54,7 @@ def _order(membership: Membership, pk: int) -> ChangeOrder:
 
 @workspace_view
 def change_order_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    services.expire_overdue(workspace_id=membership.workspace.pk)
     status = request.GET.get("status", "")
     orders = ChangeOrder.objects.filter(workspace=membership.workspace).select_related(
         "project", "project__client"
@@ -161,6 +162,7 @@ def change_order_edit(request: HttpRequest, membership: Membership, pk: int) -> 
 
 @workspace_view
 def change_order_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    services.expire_overdue(workspace_id=membership.workspace.pk)
     co = _order(membership, pk)
     return render(
         request,
