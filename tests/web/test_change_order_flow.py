@@ -51,7 +51,7 @@ def test_from_a_decision_to_an_accepted_change_order(
     sent = mail.outbox[0]
     assert sent.to == ["matti@acme.example"]
     assert co.number in sent.subject
-    url = re.search(r"http\S+/p/(\S+)/", sent.body)
+    url = re.search(r"http\S+/p/(\S+)/", str(sent.body))
     assert url is not None
     token = url.group(1)
     assert sent.attachments
