@@ -125,4 +125,39 @@ def load_demo(*, today: dt.date | None = None, progress: Any = None) -> DemoSumm
                 n_decided += 1
             if progress is not None:
                 progress(f"{client.name}: {n_requests} messages triaged")
+    _demo_change_orders(workspace, owner)
     return DemoSummary(workspace, n_projects, n_requests, n_decided)
+
+
+def _demo_change_orders(workspace: Workspace, owner: User) -> None:
+    """Decided change orders became drafts; send the first of each project without e-mail, and
+    let the first two clients accept theirs in the portal, so every state is there to see."""
+    from django.conf import settings
+
+    from scopeline.changeorders import services as changeorders
+    from scopeline.changeorders.documents import render_document, sha256
+    from scopeline.changeorders.models import ChangeOrder
+
+    accepted = 0
+    for project in workspace.projects.order_by("name"):
+        draft = (
+            ChangeOrder.objects.filter(project=project, status=ChangeOrder.Status.DRAFT)
+            .order_by("sequence")
+            .first()
+        )
+        if draft is None:
+            continue
+        co, _url = changeorders.send_change_order(
+            co=draft, actor=owner, site_url=settings.SITE_URL, email=False
+        )
+        if accepted < 2:
+            link, _token = changeorders.create_portal_link(client=project.client, actor=owner)
+            changeorders.accept(
+                link=link,
+                number=co.number,
+                name=project.client.contact or project.client.name,
+                document_hash=sha256(render_document(co)),
+                ip="127.0.0.1",
+                user_agent="Scopeline demo",
+            )
+            accepted += 1
