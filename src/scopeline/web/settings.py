@@ -217,4 +217,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("SCOPELINE_LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every rendering step at INFO; fontTools every font subset.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
