@@ -26,8 +26,10 @@ VISIBLE = (
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # The token is in the address: never send it onwards, never index or cache the page.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the address: never send it to another site, never index or cache the
+    # page. Not "no-referrer": browsers then send `Origin: null` with the portal's own forms,
+    # which Django's CSRF check refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -280,7 +280,7 @@ def portal_link_revoke(request: HttpRequest, membership: Membership, pk: int) ->
         workspace=membership.workspace,
     )
     services.revoke_link(link=link, actor=_user(request))
-    messages.success(request, _("The link no longer works."))
+    messages.success(request, _("Link switched off."))
     return redirect("client_detail", ws=membership.workspace.slug, pk=link.client_id)
 
 
