@@ -146,6 +146,11 @@ def change_order(request: HttpRequest, token: str, number: str) -> HttpResponse:
             error = str(exc)
             co.refresh_from_db()
             document = render_document(co)
+            # The form shown again carries the hash of the document shown now, not the posted
+            # one (which would be refused again as "document_changed" at every try).
+            accept_form = AcceptForm(
+                initial={"document": sha256(document), "name": request.POST.get("name", "")}
+            )
     with translation.override(language):
         response = render(
             request,
