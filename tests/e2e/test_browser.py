@@ -171,7 +171,11 @@ def test_scope_creep_from_signup_to_ledger(browsing: Browsing) -> None:
     decision = field(page, "Decision")
     expect(decision.locator("option:checked")).to_have_text(suggested)
     page.get_by_role("button", name="Decide and record").click()
-    expect(page.locator(".messages")).to_contain_text("Decision recorded in the project's ledger.")
+    # A change order decision lands on its draft, priced as triage priced the request.
+    expect(page.locator(".messages")).to_contain_text("Draft change order CO-")
+    expect(page.locator("h1")).to_contain_text("CO-")
+    b.shot(page, "change-order-draft")
+    page.goto(request_url)
     expect(page.locator("#sent-reply")).to_have_text(drafts["firm"])
     expect(page.locator(".decided")).to_contain_text(f"Decided: {suggested}")
     expect(inbox_link.locator(".count")).to_have_count(0)

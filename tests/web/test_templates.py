@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
+from django.core.cache import cache
 from django.template import loader
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -25,6 +26,9 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from scopeline.changeorders import services
+from scopeline.changeorders.models import ChangeOrder, PortalLink
+from scopeline.inbox import services as inbox
 from scopeline.projects.models import ClientRequest, Project
 from tests.web.conftest import EXAMPLES, PASSWORD, World, agreement_post
 
@@ -257,11 +261,104 @@ def visitor_tour(world: World, tour: Tour) -> None:
     tour.see(http.get(reverse("password_reset_complete")))
 
 
+CLIENT_LANGUAGE = {"en": "en", "fi": "fi", "ro": "ro", "zh-hant": "zh-Hant", "zh-hans": "zh-Hans"}
+
+
+def change_order_tour(world: World, tour: Tour, on_commit: Any) -> None:
+    """A change order from a decision to the client's answers, and the portal's error pages;
+    the client reads the tour's language, so the portal and the document do too."""
+    cache.clear()  # the portal's rate limit counts per address, across the parametrized runs
+    world.owner.refresh_from_db()  # the owner tour changed the password
+    world.client.language = CLIENT_LANGUAGE[tour.lang]
+    world.client.email = "client@example.com"
+    world.client.save(update_fields=["language", "email"])
+    in_language(world.owner, tour.lang)
+    http = world.http(world.owner)
+    ws = world.workspace.slug
+
+    def url(name: str, **kwargs: Any) -> str:
+        return reverse(name, kwargs={"ws": ws, **kwargs})
+
+    tour.see(http.get(url("change_order_list")))  # empty
+    message = inbox.submit_request(
+        project=world.project,
+        actor=world.owner,
+        text="Lisätkää sivuille jäsenrekisteröinti, tai emme maksa loppulaskua.",
+    )
+    response = http.post(
+        url("request_detail", pk=message.pk),
+        {"action": "change_order", "tone": "neutral", "reply_text": "", "note": ""},
+        follow=True,
+    )
+    tour.see(response, message=True)  # the draft, with its document
+    co = ChangeOrder.objects.get(request=message)
+    tour.see(http.get(url("change_order_edit", pk=co.pk)))
+    tour.see(http.post(url("change_order_edit", pk=co.pk), {"title": ""}))  # errors
+    tour.see(http.get(url("change_order_new") + f"?project={world.project.pk}"))
+    mail.outbox.clear()
+    response = http.post(url("change_order_action", pk=co.pk), {"action": "send"})
+    tour.see(response, 302)  # renders the client's e-mail
+    tour.see(http.get(response["Location"]), message=True)
+    sent = mail.outbox[-1]
+    tour.check(str(sent.subject), "change order e-mail subject")
+    tour.check(str(sent.body), "change order e-mail body")
+    token = re.search(r"/p/([\w-]+)/", str(sent.body))
+    assert token is not None
+    portal = anonymous(tour.lang)
+    tour.see(portal.get(reverse("portal_home", kwargs={"token": token.group(1)})))
+    page = reverse("portal_change_order", kwargs={"token": token.group(1), "number": co.number})
+    text = tour.see(portal.get(page))
+    tour.see(portal.post(page, {"answer": "accept", "name": "", "document": "x"}))  # errors
+    digest = re.search(r'name="document" value="(\w+)"', text)
+    assert digest is not None
+    with on_commit(execute=True):
+        response = portal.post(
+            page, {"answer": "accept", "name": "Matti", "terms": "on", "document": digest[1]}
+        )
+    tour.see(response, 302)
+    tour.see(portal.get(page))  # accepted, with the record
+    # The owners' e-mails are rendered after the commit, outside any response.
+    notice = mail.outbox[-1]
+    tour.check(str(notice.subject) + str(notice.body), "notification e-mail")
+    assert co.number in str(notice.subject)
+    tour.templates |= {
+        "changeorders/email/change_order_accepted.txt",
+        "changeorders/email/change_order_accepted_subject.txt",
+    }
+
+    # A second order, sent without e-mail and declined.
+    second = services.revise(co=co, actor=world.owner)
+    tour.see(http.post(url("change_order_action", pk=second.pk), {"action": "send_quietly"}), 302)
+    page = reverse("portal_change_order", kwargs={"token": token.group(1), "number": second.number})
+    with on_commit(execute=True):
+        tour.see(portal.post(page, {"answer": "decline", "comment": "Not now."}), 302)
+    notice = mail.outbox[-1]
+    tour.check(str(notice.subject) + str(notice.body), "notification e-mail")
+    assert second.number in str(notice.subject)
+    assert "Not now." in str(notice.body)
+    tour.templates |= {
+        "changeorders/email/change_order_declined.txt",
+        "changeorders/email/change_order_declined_subject.txt",
+    }
+    tour.see(http.get(url("notifications")))
+    tour.see(http.get(url("change_order_detail", pk=second.pk)))
+    tour.see(http.get(url("client_detail", pk=world.client.pk)))
+
+    # The portal's error pages: an unknown link, a switched-off one, too many requests.
+    tour.see(portal.get(reverse("portal_home", kwargs={"token": "no-such-token"})), 404)
+    for link in PortalLink.objects.filter(client=world.client):
+        services.revoke_link(link=link, actor=world.owner)
+    tour.see(portal.get(reverse("portal_home", kwargs={"token": token.group(1)})), 410)
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_template_renders_without_placeholders(world: World, lang: str) -> None:
+def test_every_template_renders_without_placeholders(
+    world: World, lang: str, django_capture_on_commit_callbacks: Any
+) -> None:
     tour = Tour(lang)
     owner_tour(world, tour)
     visitor_tour(world, tour)
+    change_order_tour(world, tour, django_capture_on_commit_callbacks)
     # The server error page is rendered by Django without a request or context.
     with translation.override(lang):
         tour.check(loader.get_template("500.html").render(), "500.html")

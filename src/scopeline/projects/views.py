@@ -24,7 +24,7 @@ from scopeline.core.events import Event
 from scopeline.core.loading import read_agreement
 from scopeline.core.money import fits_minor_unit
 from scopeline.projects import charts, services
-from scopeline.projects.agreements import export_json, export_yaml
+from scopeline.projects.agreements import agreement_from_version, export_json, export_yaml
 from scopeline.projects.forms import (
     AgreementForm,
     ClientChoiceForm,
@@ -338,10 +338,11 @@ def project_versions(request: HttpRequest, membership: Membership, pk: int) -> H
     if number and number.isdigit():
         selected = versions.filter(number=int(number)).first()
     selected = selected or project.current_version
+    agreement = agreement_from_version(selected.pk, selected.data) if selected is not None else None
     return render(
         request,
         "projects/versions.html",
-        {"project": project, "versions": versions, "selected": selected},
+        {"project": project, "versions": versions, "selected": selected, "agreement": agreement},
     )
 
 
