@@ -210,7 +210,13 @@ def test_deciding_the_suggested_action_writes_the_ledger(world: World) -> None:
     http = world.http(world.teammate)  # a member, not only the owner, may decide
     response = decide(http, world, item)
     assert response.status_code == 302
-    assert response["Location"] == detail_url(world, item)
+    # A change order decision opens its draft, priced as triage priced the request.
+    draft = item.change_orders.get()
+    assert draft.status == "draft"
+    assert draft.total == item.price_amount
+    assert response["Location"] == reverse(
+        "change_order_detail", kwargs={"ws": world.workspace.slug, "pk": draft.pk}
+    )
 
     item.refresh_from_db()
     assert item.status == ClientRequest.Status.DECIDED
@@ -235,9 +241,10 @@ def test_deciding_the_suggested_action_writes_the_ledger(world: World) -> None:
     assert after.requests_decided == before.requests_decided + 1
     assert after.goodwill_hours_used == before.goodwill_hours_used
 
+    draft_page = page_text(http.get(response["Location"]))
+    assert f"Draft change order {draft.number} is ready to send." in draft_page
     page = http.get(detail_url(world, item))
     text = page_text(page)
-    assert "Decision recorded in the project's ledger." in text
     assert "request decided" in text  # the events listed under the decision
     assert 'name="reply_text"' not in text  # no second decision form
 

@@ -6,12 +6,14 @@ configuration), so that a new view cannot be added without being covered here.""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import string
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +23,12 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from scopeline.accounts.models import Membership
+from scopeline.changeorders import services as changeorders
 from scopeline.inbox import services as inbox
 from scopeline.projects.models import ClientRequest
 from tests.web.conftest import EXAMPLES, PASSWORD, World, agreement_post
@@ -55,10 +59,36 @@ WORKSPACE_URLS: dict[str, str | None] = {
     "members": None,
     "member_change": "membership",
     "workspace_settings": None,
+    "change_order_list": None,
+    "change_order_new": None,
+    "change_order_detail": "change_order",
+    "change_order_edit": "change_order",
+    "change_order_action": "change_order",
+    "change_order_pdf": "change_order",
+    "change_order_document": "change_order",
+    "change_order_record": "change_order",
+    "portal_link_new": "client",
+    "portal_link_revoke": "portal_link",
+    "notifications": None,
 }
 # Views that answer POST only: the workspace check comes first (login redirect, 404), and only
 # a member who may use the view gets 405 for a GET.
-POST_ONLY = {"ledger_record", "project_status", "member_change"}
+POST_ONLY = {
+    "ledger_record",
+    "project_status",
+    "member_change",
+    "change_order_action",
+    "portal_link_new",
+    "portal_link_revoke",
+}
+# The client portal: public, by token (tests/web/test_portal.py covers it, CSRF included).
+PORTAL_URLS = {
+    "portal_home",
+    "portal_change_order",
+    "portal_pdf",
+    "portal_document",
+    "portal_record",
+}
 # URLs outside any workspace.
 OTHER_URLS = {
     "home",
@@ -119,6 +149,13 @@ class Objects:
 def objects(world: World) -> Objects:
     request = inbox.submit_request(project=world.project, actor=world.owner, text=PHONE)
     membership = Membership.objects.get(workspace=world.workspace, user=world.teammate)
+    order = changeorders.create_change_order(
+        project=world.project,
+        actor=world.owner,
+        title="Member registration",
+        lines=[changeorders.Line("Member registration", Decimal(14), Decimal(80))],
+    )
+    link, _token = changeorders.create_portal_link(client=world.client, actor=world.owner)
     return Objects(
         request=request,
         membership=membership,
@@ -127,6 +164,8 @@ def objects(world: World) -> Objects:
             "client": world.client.pk,
             "project": world.project.pk,
             "membership": membership.pk,
+            "change_order": order.pk,
+            "portal_link": link.pk,
         },
     )
 
@@ -140,7 +179,7 @@ def workspace_url(name: str, ws: str, objects: Objects) -> str:
 
 
 def test_the_tables_name_every_url() -> None:
-    assert url_names() == set(WORKSPACE_URLS) | OTHER_URLS
+    assert url_names() == set(WORKSPACE_URLS) | OTHER_URLS | PORTAL_URLS
 
 
 # -- CSRF --------------------------------------------------------------------------------------
@@ -184,12 +223,36 @@ def post_payloads(world: World, objects: Objects) -> dict[str, dict[str, str]]:
             "time_zone": "Europe/Helsinki",
         },
         "set_language": {"language": "ro", "next": "/"},
+        "change_order_new": {"project": str(world.project.pk), **change_order_fields()},
+        "change_order_edit": change_order_fields(),
+        "change_order_action": {"action": "withdraw"},
+        "portal_link_new": {},
+        "portal_link_revoke": {},
         "workspace_new": {"name": "Second studio"},
         "password_change": {
             "old_password": PASSWORD,
             "new_password1": "a much longer passphrase 42",
             "new_password2": "a much longer passphrase 42",
         },
+    }
+
+
+def change_order_fields() -> dict[str, str]:
+    valid = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    return {
+        "title": "Newsletter sign-up",
+        "valid_until": valid,
+        "days": "1",
+        "concepts": "0",
+        "revision_rounds": "0",
+        "terms": "",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "1",
+        "lines-MAX_NUM_FORMS": "50",
+        "lines-0-description": "Newsletter sign-up form",
+        "lines-0-hours": "3",
+        "lines-0-rate": "80",
     }
 
 

@@ -14,3 +14,4 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 # WhiteNoise serves from the app folders in tests; the collected folder need only exist.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PORTAL_RATE = {"GET": 100_000, "POST": 100_000}  # the rate-limit tests set their own
