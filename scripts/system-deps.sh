@@ -1,8 +1,8 @@
 #!/bin/sh
 # System packages Scopeline needs that PyPI cannot provide, installed with apt when missing
 # (as root, or through sudo):
-#   pdf      Pango (WeasyPrint renders change orders to PDF with it) and the Noto CJK fonts,
-#            so Chinese text renders in PDFs and screenshots;
+#   pdf      Pango (WeasyPrint renders change orders to PDF with it) and the Noto fonts (Latin
+#            and CJK), so every language renders in PDFs and screenshots;
 #   browser  Debian's Chromium, which the browser tests drive through Playwright (no browser
 #            is ever downloaded).
 # Usage: system-deps.sh [pdf] [browser]   (no argument: both)
@@ -17,8 +17,10 @@ for part in $want; do
         has_lib "libpangoft2-1.0.so.0" || missing="$missing libpangoft2-1.0-0"
         if command -v fc-list >/dev/null 2>&1; then
             fc-list | grep -q "Noto Sans CJK" || missing="$missing fonts-noto-cjk"
-        elif [ ! -d /usr/share/fonts/opentype/noto ]; then
-            missing="$missing fonts-noto-cjk"
+            fc-list | grep -q "NotoSans-Regular" || missing="$missing fonts-noto-core"
+        else
+            [ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
+            [ -d /usr/share/fonts/truetype/noto ] || missing="$missing fonts-noto-core"
         fi
         ;;
     browser)
