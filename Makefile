@@ -58,6 +58,7 @@ bench: setup  ## Print the performance and quality figures
 	$(VENV)/bin/python bench/triage.py
 	$(VENV)/bin/python bench/replies.py
 	$(VENV)/bin/python bench/web.py
+	$(VENV)/bin/python bench/pdf.py
 
 train: setup  ## Retrain the triage models on the corpus (after editing corpus, cues or catalogue)
 	$(VENV)/bin/python scripts/train_triage.py
