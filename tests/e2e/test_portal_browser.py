@@ -228,7 +228,7 @@ def test_change_order_accepted_in_the_portal_in_romanian(
         doc = document.locator("article.doc")
         expect(doc).to_contain_text(PROJECT)
         expect(doc).to_contain_text(total_ro)
-        expect(doc.locator("dl")).to_contain_text(romanian_date())
+        expect(doc.locator("table.facts")).to_contain_text(romanian_date())
         expect_text(doc, "Change order %(number)s", number=number)
         for label in ("Work", "Hours", "Rate", "Amount", "Total", "Schedule", "Terms"):
             expect_text(doc, label)
