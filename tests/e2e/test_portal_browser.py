@@ -329,5 +329,5 @@ def test_change_order_accepted_in_the_portal_in_romanian(
     expect(versions.first).to_contain_text(number)
     expect(versions.first).to_have_attribute("aria-current", "true")
     expect(page.locator("section h2")).to_contain_text("Version 2")
-    expect(page.locator("pre.agreement")).to_contain_text(number.lower())
+    expect(page.locator("table.data").first).to_contain_text(number.lower())
     b.shot(page, "agreement-history")
