@@ -3,6 +3,8 @@ language. Unknown, expired and revoked links get a clear page and reveal nothing
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -169,28 +171,29 @@ def change_order(request: HttpRequest, token: str, number: str) -> HttpResponse:
     return _private(response)
 
 
-@never_cache
-@rate_limited
-def change_order_pdf(request: HttpRequest, token: str, number: str) -> HttpResponse:
+def _download(
+    request: HttpRequest, token: str, number: str, respond: Callable[[ChangeOrder], HttpResponse]
+) -> HttpResponse:
     link = _link(request, token)
     if isinstance(link, HttpResponse):
         return link
-    return _private(pdf_response(_order(link, number)))
+    return _private(respond(_order(link, number)))
+
+
+@never_cache
+@rate_limited
+def change_order_pdf(request: HttpRequest, token: str, number: str) -> HttpResponse:
+    return _download(request, token, number, pdf_response)
 
 
 @never_cache
 @rate_limited
 def change_order_document(request: HttpRequest, token: str, number: str) -> HttpResponse:
-    link = _link(request, token)
-    if isinstance(link, HttpResponse):
-        return link
-    return _private(document_response(_order(link, number)))
+    """The accepted document, byte for byte (its SHA-256 is in the acceptance record)."""
+    return _download(request, token, number, document_response)
 
 
 @never_cache
 @rate_limited
 def change_order_record(request: HttpRequest, token: str, number: str) -> HttpResponse:
-    link = _link(request, token)
-    if isinstance(link, HttpResponse):
-        return link
-    return _private(record_response(_order(link, number)))
+    return _download(request, token, number, record_response)

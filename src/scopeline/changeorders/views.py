@@ -95,15 +95,7 @@ def change_order_new(request: HttpRequest, membership: Membership) -> HttpRespon
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         try:
             co = services.create_change_order(
-                project=project,
-                actor=_user(request),
-                title=form.cleaned_data["title"],
-                lines=lines_from(lines),
-                days=form.cleaned_data["days"],
-                valid_until=form.cleaned_data["valid_until"],
-                terms=form.cleaned_data["terms"],
-                concepts=form.cleaned_data["concepts"],
-                revision_rounds=form.cleaned_data["revision_rounds"],
+                project=project, actor=_user(request), lines=lines_from(lines), **form.cleaned_data
             )
         except services.ChangeOrderError as exc:
             form.add_error(None, ERRORS[str(exc)]())
@@ -138,15 +130,7 @@ def change_order_edit(request: HttpRequest, membership: Membership, pk: int) -> 
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         try:
             services.update_draft(
-                co=co,
-                actor=_user(request),
-                title=form.cleaned_data["title"],
-                lines=lines_from(lines),
-                days=form.cleaned_data["days"],
-                valid_until=form.cleaned_data["valid_until"],
-                terms=form.cleaned_data["terms"],
-                concepts=form.cleaned_data["concepts"],
-                revision_rounds=form.cleaned_data["revision_rounds"],
+                co=co, actor=_user(request), lines=lines_from(lines), **form.cleaned_data
             )
         except services.ChangeOrderError as exc:
             form.add_error(None, ERRORS[str(exc)]())
