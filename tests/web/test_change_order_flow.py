@@ -84,3 +84,23 @@ def test_from_a_decision_to_an_accepted_change_order(
     assert state.change_orders_total == co.total
     # The owner is told, by e-mail too.
     assert any("accepted" in m.subject for m in mail.outbox[1:])
+
+
+def test_every_portal_answer_is_private_even_a_not_found(world: World) -> None:
+    from scopeline.changeorders import services
+
+    _link, token = services.create_portal_link(client=world.client, actor=world.owner)
+    portal = HttpClient()
+    for url, status in [
+        (reverse("portal_home", kwargs={"token": token}), 200),
+        (reverse("portal_change_order", kwargs={"token": token, "number": "CO-1999-001"}), 404),
+        (reverse("portal_home", kwargs={"token": "not-a-token"}), 404),
+    ]:
+        response = portal.get(url)
+        assert response.status_code == status, url
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+        assert "no-store" in response["Cache-Control"]
+    # Pages outside the portal keep the site-wide policy.
+    assert HttpClient().get(reverse("login"))["Referrer-Policy"] == "same-origin"
+    assert "X-Robots-Tag" not in HttpClient().get(reverse("login"))

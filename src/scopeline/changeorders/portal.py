@@ -27,21 +27,11 @@ VISIBLE = (
 )
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    # The token is in the address: never send it to another site, never index or cache the
-    # page. Not "no-referrer": browsers then send `Origin: null` with the portal's own forms,
-    # which Django's CSRF check refuses.
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 def _error(request: HttpRequest, exc: services.PortalError) -> HttpResponse:
     status = 404 if exc.code == "unknown" else 410
     language = django_language(exc.link.client.language) if exc.link else None
     with translation.override(language or translation.get_language()):
-        response = render(request, "portal/error.html", {"code": exc.code}, status=status)
-    return _private(response)
+        return render(request, "portal/error.html", {"code": exc.code}, status=status)
 
 
 def _link(request: HttpRequest, token: str) -> PortalLink | HttpResponse:
@@ -97,12 +87,11 @@ def home(request: HttpRequest, token: str) -> HttpResponse:
             }
         )
     with translation.override(django_language(client.language)):
-        response = render(
+        return render(
             request,
             "portal/home.html",
             {"client": client, "projects": projects, "token": token, "link": link},
         )
-    return _private(response)
 
 
 @never_cache
@@ -154,7 +143,7 @@ def change_order(request: HttpRequest, token: str, number: str) -> HttpResponse:
                 initial={"document": sha256(document), "name": request.POST.get("name", "")}
             )
     with translation.override(language):
-        response = render(
+        return render(
             request,
             "portal/change_order.html",
             {
@@ -168,7 +157,6 @@ def change_order(request: HttpRequest, token: str, number: str) -> HttpResponse:
             },
             status=409 if error else 200,
         )
-    return _private(response)
 
 
 def _download(
@@ -177,7 +165,7 @@ def _download(
     link = _link(request, token)
     if isinstance(link, HttpResponse):
         return link
-    return _private(respond(_order(link, number)))
+    return respond(_order(link, number))
 
 
 @never_cache

@@ -47,8 +47,11 @@ def date(value: dt.date | None, lang: Language | None = None, fmt: str = "medium
     return format_date(value, format=fmt, locale=BABEL_LOCALES[lang or ui_language()])
 
 
-def datetime(value: dt.datetime | None, lang: Language | None = None) -> str:
+def datetime(value: dt.datetime | None, lang: Language | None = None, *, zone: bool = False) -> str:
+    """Date and time in the active time zone; with ``zone``, its abbreviation after it (for
+    records read by people in other time zones, such as a client's acceptance)."""
     if value is None:
         return "–"
     local = timezone.localtime(value)
-    return format_datetime(local, format="short", locale=BABEL_LOCALES[lang or ui_language()])
+    text = format_datetime(local, format="short", locale=BABEL_LOCALES[lang or ui_language()])
+    return f"{text} {local.tzname()}" if zone else text

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "scopeline.accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "scopeline.changeorders.middleware.PortalPrivacyMiddleware",
 ]
 
 ROOT_URLCONF = "scopeline.web.urls"

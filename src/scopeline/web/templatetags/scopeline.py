@@ -36,6 +36,11 @@ def ldatetime(value: dt.datetime | None) -> str:
 
 
 @register.filter
+def ldatetimetz(value: dt.datetime | None) -> str:
+    return i18n.datetime(value, zone=True)
+
+
+@register.filter
 def kind_label(code: str) -> str:
     return str(labels.KINDS.get(code, code))
 
