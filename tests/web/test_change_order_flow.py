@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from django.core import mail
@@ -104,3 +105,25 @@ def test_every_portal_answer_is_private_even_a_not_found(world: World) -> None:
     # Pages outside the portal keep the site-wide policy.
     assert HttpClient().get(reverse("login"))["Referrer-Policy"] == "same-origin"
     assert "X-Robots-Tag" not in HttpClient().get(reverse("login"))
+
+
+def test_portal_forms_speak_the_clients_language(world: World) -> None:
+    from scopeline.changeorders import services
+
+    world.client.language = "zh-Hant"
+    world.client.save(update_fields=["language"])
+    co = services.create_change_order(
+        project=world.project,
+        actor=world.owner,
+        title="加提一款標誌提案",
+        lines=[services.Line("加提一款標誌提案", Decimal(8), Decimal(80))],
+    )
+    services.send_change_order(co=co, actor=world.owner, site_url="http://x", email=False)
+    _link, token = services.create_portal_link(client=world.client, actor=world.owner)
+    page = HttpClient(HTTP_ACCEPT_LANGUAGE="en").get(
+        reverse("portal_change_order", kwargs={"token": token, "number": co.number})
+    )
+    text = page.content.decode()
+    assert '<html lang="zh-hant">' in text
+    assert "：</label>" in text  # the full-width label suffix, not ":"
+    assert ":</label>" not in text

@@ -102,6 +102,10 @@ def change_order(request: HttpRequest, token: str, number: str) -> HttpResponse:
         return link
     services.expire_overdue(workspace_id=link.workspace_id)
     co = _order(link, number)
+    language = django_language(co.language)
+    # Active from here on, not only while rendering: forms take their label suffix (":" or
+    # the full-width "：") from the language active when they are made.
+    translation.activate(language)
     document = render_document(co)
     accept_form = AcceptForm(
         request.POST if request.POST.get("answer") == "accept" else None,
@@ -109,7 +113,6 @@ def change_order(request: HttpRequest, token: str, number: str) -> HttpResponse:
     )
     decline_form = DeclineForm(request.POST if request.POST.get("answer") == "decline" else None)
     error = ""
-    language = django_language(co.language)
     if request.method == "POST":
         ip = client_ip(request)
         agent = request.META.get("HTTP_USER_AGENT", "")
