@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import os
 
+from _django import django_env
+
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy: see scopeline.core.triage
 
 import argparse
@@ -205,15 +207,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="scopeline-bench-pdf-") as tmp:
         result_file = Path(tmp) / "result.json"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "scopeline.web.settings",
-            "SCOPELINE_DATA_DIR": str(Path(tmp) / "data"),
-            "SECRET_KEY": "bench-" + secrets.token_urlsafe(40),
-            "SCOPELINE_DEBUG": "false",
-            "SCOPELINE_LOG_LEVEL": "WARNING",
-        }
-        env.pop("DATABASE_URL", None)
+        env = django_env(Path(tmp))
         command = [sys.executable, str(Path(__file__).resolve()), "--worker"]
         command += [f"--result={result_file}", *sys.argv[1:]]
         done = subprocess.run(command, env=env, check=False)

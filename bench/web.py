@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import os
 
+from _django import django_env
+
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy: see scopeline.core.triage
 
 import argparse
@@ -125,16 +127,7 @@ def main() -> int:
     for database in databases:
         with tempfile.TemporaryDirectory(prefix=f"scopeline-bench-{database}-") as tmp:
             result_file = Path(tmp) / "result.json"
-            env = {
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "scopeline.web.settings",
-                "SCOPELINE_DATA_DIR": str(Path(tmp) / "data"),
-                "SECRET_KEY": "bench-" + secrets.token_urlsafe(40),
-                "SCOPELINE_DEBUG": "false",
-                "SCOPELINE_LOG_LEVEL": "WARNING",
-                "ALLOWED_HOSTS": "testserver",
-            }
-            env.pop("DATABASE_URL", None)
+            env = django_env(Path(tmp), ALLOWED_HOSTS="testserver")
             if database == "postgres":
                 env["DATABASE_URL"] = f"{args.postgres_url.rstrip('/')}/{BENCH_DB}"
             command = [sys.executable, str(Path(__file__).resolve()), "--worker", database]
@@ -541,19 +534,9 @@ class Seeder:
     def _event_row_for(
         self, project: Project, event: Event, request: ClientRequest | None = None
     ) -> LedgerEvent:
-        from scopeline.projects.agreements import event_data
-        from scopeline.projects.models import LedgerEvent
+        from scopeline.projects.services import event_row
 
-        kind, data = event_data(event)
-        return LedgerEvent(
-            workspace_id=project.workspace_id,
-            project=project,
-            date=event.date,
-            type=kind,
-            data=data,
-            request=request,
-            created_by=self.owner,
-        )
+        return event_row(project, self.owner, event, request=request)
 
     def _triage(self, project: Project, stem: str) -> list[ClientRequest]:
         """The demo inbox of this example, triaged and (where marked) decided for real."""
@@ -585,7 +568,7 @@ class Seeder:
         """A copy of one of the example's triaged messages, received some time in the last
         half year; most are decided (the suggestion, or now and then something else)."""
         from scopeline.core.replies.bank import TONES
-        from scopeline.inbox.services import ACTIONS
+        from scopeline.core.triage.contract import ACTIONS
         from scopeline.projects.models import ClientRequest
 
         rng = self.rng

@@ -6,10 +6,12 @@ does both)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import Client as HttpClient
 
 from scopeline.accounts import services as accounts
@@ -54,6 +56,14 @@ def make_project(workspace: Workspace, owner: User, example: str) -> Project:
     return projects.create_project(
         workspace=workspace, actor=owner, client=client, agreement=agreement
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """An empty cache around each test: the portal's rate limit counts in it per address."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

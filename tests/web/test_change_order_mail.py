@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -85,13 +84,6 @@ def smtp(settings: Settings) -> Iterator[Inbox]:
         yield inbox
     finally:
         controller.stop()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

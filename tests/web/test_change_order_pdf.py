@@ -4,11 +4,9 @@ the amounts are written as the client writes them, and Chinese comes out as Chin
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -20,13 +18,6 @@ from scopeline.core.money import format_money
 from scopeline.projects.models import Project
 from tests.web.conftest import World, make_project
 from tests.web.test_change_orders import accept, line, sent_order
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -10,13 +10,12 @@ import datetime as dt
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
@@ -123,14 +122,6 @@ def in_threads(count: int, work: Callable[[int], object]) -> list[object]:
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a thread hung"
     return results
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit() -> Iterator[None]:
-    # The portal's rate limit counts in the cache; a test never inherits another one's count.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 # -- numbering -----------------------------------------------------------------------------------

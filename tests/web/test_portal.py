@@ -9,13 +9,11 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -36,13 +34,6 @@ from tests.web.test_change_orders import (
     new_order,
     sent_order,
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import zoneinfo
 from typing import Any, ClassVar
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
@@ -101,6 +100,3 @@ class AddMemberForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
-
-
-LANGUAGE_CHOICES = settings.LANGUAGES

@@ -136,8 +136,13 @@ def update_workspace(*, workspace: Workspace, actor: User, **fields: Any) -> Wor
     return workspace
 
 
-def update_preferences(*, user: User, language: str, time_zone: str) -> User:
-    user.language = language
-    user.time_zone = time_zone
-    user.save(update_fields=["language", "time_zone"])
+_PREFERENCES = ("first_name", "last_name", "language", "time_zone")
+
+
+def update_preferences(*, user: User, **fields: str) -> User:
+    """The user's own name, interface language and time zone (those given)."""
+    changed = [name for name in _PREFERENCES if name in fields]
+    for name in changed:
+        setattr(user, name, fields[name])
+    user.save(update_fields=changed)
     return user

@@ -81,7 +81,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_preferences(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your preferences are saved."))
         response = redirect("preferences")
         if request.user.language:
@@ -96,8 +96,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         assert isinstance(request.user, User)
-        request.user.language = language
-        request.user.save(update_fields=["language"])
+        services.update_preferences(user=request.user, language=language)
     return django_set_language(request)
 
 

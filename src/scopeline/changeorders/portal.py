@@ -16,8 +16,7 @@ from scopeline.changeorders.forms import AcceptForm, DeclineForm
 from scopeline.changeorders.models import ChangeOrder, PortalLink
 from scopeline.changeorders.ratelimit import client_ip, rate_limited
 from scopeline.changeorders.views import document_response, pdf_response, record_response
-from scopeline.core import status_statement
-from scopeline.projects.selectors import project_facts
+from scopeline.projects.selectors import client_statement, project_facts
 
 VISIBLE = (
     ChangeOrder.Status.SENT,
@@ -80,7 +79,7 @@ def home(request: HttpRequest, token: str) -> HttpResponse:
             {
                 "project": project,
                 "agreement": facts.agreement,
-                "statement": status_statement(facts.agreement, facts.state, lang=client.language),  # type: ignore[arg-type]
+                "statement": client_statement(project, facts),
                 "orders": list(
                     project.change_orders.filter(status__in=VISIBLE).order_by("-year", "-sequence")
                 ),

@@ -1,6 +1,6 @@
 """One triage engine per process: loading the embedding model takes about two seconds, and the
 engine caches each agreement's clause embeddings, so it is built once and shared (it is
-thread-safe for reads). Tests and benchmarks may swap it with ``set_engine``."""
+thread-safe for reads)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,3 @@ def get_engine() -> TriageEngine:
                 # life; freezing them spares every later garbage collection a walk over them.
                 gc.freeze()
     return _engine
-
-
-def set_engine(engine: TriageEngine | None) -> None:
-    global _engine
-    _engine = engine

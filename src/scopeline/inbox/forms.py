@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from scopeline.inbox.services import ACTIONS, MAX_MESSAGE_CHARS
+from scopeline.core.triage.contract import ACTIONS
+from scopeline.inbox.services import MAX_MESSAGE_CHARS
 from scopeline.projects.models import Project
 from scopeline.web import labels
 

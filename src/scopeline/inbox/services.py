@@ -21,23 +21,13 @@ from scopeline.core.events import (
     RevisionRound,
 )
 from scopeline.core.replies.bank import TONES
+from scopeline.core.triage.contract import ACTIONS
 from scopeline.core.triage.text import clean_message
 from scopeline.inbox.engine import get_engine
 from scopeline.projects import services as project_services
 from scopeline.projects.models import ClientRequest, Project
 from scopeline.projects.selectors import project_facts, recent_citations
 
-ACTIONS: Final = (
-    "do_it",
-    "fix_now",
-    "favor",
-    "change_order",
-    "decline",
-    "hold_price",
-    "escalate",
-    "answer",
-    "acknowledge",
-)
 MAX_MESSAGE_CHARS: Final = 20_000
 _SUMMARY_CHARS: Final = 200
 

@@ -47,9 +47,9 @@ def _agreement_from_json(text: str) -> Agreement:
     return agreement_from_data(json.loads(text), source="agreement")
 
 
-def agreement_from_version(version_id: int, data: dict[str, Any]) -> Agreement:
-    """The agreement of a stored version; versions never change, so it is cached by content."""
-    del version_id  # the content is the key: equal versions share one parsed agreement
+def agreement_from_version(data: dict[str, Any]) -> Agreement:
+    """The agreement of a stored version's data, parsed once per content (versions never
+    change, and equal versions share one parsed agreement)."""
     return _agreement_from_json(json.dumps(data, sort_keys=True))
 
 

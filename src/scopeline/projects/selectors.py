@@ -8,8 +8,9 @@ from django.db.models import QuerySet
 
 from scopeline.accounts.models import Workspace
 from scopeline.clients.models import Client
-from scopeline.core import Agreement, ProjectState, project_state
+from scopeline.core import Agreement, ProjectState, project_state, status_statement
 from scopeline.core.events import Event
+from scopeline.core.languages import parse_language
 from scopeline.projects.agreements import agreement_from_version, decode_events
 from scopeline.projects.models import ClientRequest, LedgerEvent, Project
 
@@ -28,7 +29,7 @@ def current_agreement(project: Project) -> Agreement:
     version = project.current_version
     if version is None:
         raise LookupError(f"project {project.pk} has no agreement yet")
-    return agreement_from_version(version.pk, version.data)
+    return agreement_from_version(version.data)
 
 
 def project_facts(project: Project) -> ProjectFacts:
@@ -36,6 +37,11 @@ def project_facts(project: Project) -> ProjectFacts:
     rows = list(LedgerEvent.objects.filter(project=project).order_by("date", "id"))
     events = decode_events((row.type, row.data) for row in rows)
     return ProjectFacts(agreement, events, rows, project_state(agreement, events))
+
+
+def client_statement(project: Project, facts: ProjectFacts) -> str:
+    """The status statement in the project's client's language."""
+    return status_statement(facts.agreement, facts.state, parse_language(project.client.language))
 
 
 def unhandled_count(workspace: Workspace) -> int:

@@ -143,21 +143,24 @@ def _append_events(
     *,
     request: ClientRequest | None = None,
 ) -> list[LedgerEvent]:
-    rows = []
-    for event in events:
-        kind, data = event_data(event)
-        rows.append(
-            LedgerEvent(
-                workspace_id=project.workspace_id,
-                project=project,
-                date=event.date,
-                type=kind,
-                data=data,
-                request=request,
-                created_by=actor,
-            )
-        )
+    rows = [event_row(project, actor, event, request=request) for event in events]
     return LedgerEvent.objects.bulk_create(rows)
+
+
+def event_row(
+    project: Project, actor: User | None, event: Event, *, request: ClientRequest | None = None
+) -> LedgerEvent:
+    """The unsaved database row of a core event (bulk loaders save many at once)."""
+    kind, data = event_data(event)
+    return LedgerEvent(
+        workspace_id=project.workspace_id,
+        project=project,
+        date=event.date,
+        type=kind,
+        data=data,
+        request=request,
+        created_by=actor,
+    )
 
 
 def _new_version(

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from scopeline.accounts.access import workspace_view
 from scopeline.accounts.models import Membership, User, Workspace
 from scopeline.clients.models import Client
-from scopeline.core import AgreementError, parse_agreement, status_statement
+from scopeline.core import AgreementError, parse_agreement
 from scopeline.core.errors import Problem
 from scopeline.core.events import Event
 from scopeline.core.loading import read_agreement
@@ -36,7 +36,7 @@ from scopeline.projects.forms import (
     initial_from_agreement,
 )
 from scopeline.projects.models import AgreementVersion, ClientRequest, Project
-from scopeline.projects.selectors import project_facts, workspace_projects
+from scopeline.projects.selectors import client_statement, project_facts, workspace_projects
 
 PAGE_SIZE = 50
 
@@ -162,7 +162,7 @@ def project_detail(request: HttpRequest, membership: Membership, pk: int) -> Htt
             "id", "received_at", "text", "kind", "suggested_action", "status", "action"
         ).order_by("-received_at", "-id")[:10]
     )
-    statement = status_statement(facts.agreement, facts.state, lang=project.client.language)  # type: ignore[arg-type]
+    statement = client_statement(project, facts)
     return render(
         request,
         "projects/detail.html",
@@ -338,7 +338,7 @@ def project_versions(request: HttpRequest, membership: Membership, pk: int) -> H
     if number and number.isdigit():
         selected = versions.filter(number=int(number)).first()
     selected = selected or project.current_version
-    agreement = agreement_from_version(selected.pk, selected.data) if selected is not None else None
+    agreement = agreement_from_version(selected.data) if selected is not None else None
     return render(
         request,
         "projects/versions.html",
