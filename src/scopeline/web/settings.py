@@ -61,6 +61,11 @@ INSTALLED_APPS = [
     "scopeline.inbox",
     "scopeline.changeorders",
     "scopeline.dashboard",
+    "scopeline.health",
+    "scopeline.timeimport",
+    "scopeline.intake",
+    "scopeline.api",
+    "scopeline.backup",
 ]
 
 MIDDLEWARE = [

@@ -6,8 +6,11 @@ from scopeline.accounts import views as accounts_views
 from scopeline.changeorders import urls as changeorders_urls
 from scopeline.clients import urls as clients_urls
 from scopeline.dashboard import urls as dashboard_urls
+from scopeline.health import urls as health_urls
 from scopeline.inbox import urls as inbox_urls
+from scopeline.intake import urls as intake_urls
 from scopeline.projects import urls as projects_urls
+from scopeline.timeimport import urls as timeimport_urls
 
 workspace_patterns = [
     *dashboard_urls.workspace_urlpatterns,
@@ -16,6 +19,9 @@ workspace_patterns = [
     *projects_urls.workspace_urlpatterns,
     *accounts_urls.workspace_urlpatterns,
     *changeorders_urls.workspace_urlpatterns,
+    *health_urls.workspace_urlpatterns,
+    *timeimport_urls.workspace_urlpatterns,
+    *intake_urls.workspace_urlpatterns,
 ]
 
 urlpatterns = [
