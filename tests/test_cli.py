@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -83,6 +84,11 @@ def test_every_command_has_help(command: str) -> None:
         ("init", ["Usage: scopeline init [OPTIONS] [FILE]", "--force"]),
         ("check", ["Usage: scopeline check [OPTIONS] FILES...", "--quiet"]),
         ("status", ["Usage: scopeline status [OPTIONS] FILE", "--lang", "--format"]),
+        ("health", ["Usage: scopeline health [OPTIONS] FILE", "--today", "--format"]),
+        (
+            "lead",
+            ["Usage: scopeline lead [OPTIONS] FILE", "--today", "--format", "--hours-per-day"],
+        ),
     ],
 )
 def test_command_help(command: str, words: list[str]) -> None:
@@ -342,6 +348,121 @@ def test_status_of_every_example_in_json() -> None:
         payload = json.loads(result.stdout)
         state = payload["state"]
         assert Decimal(state["paid"]) + Decimal(state["outstanding"]) == Decimal(state["fees"])
+
+
+# ----------------------------------------------------------------------------- health
+
+
+def test_health_text_lists_the_flags_with_their_evidence() -> None:
+    result = run("health", str(EXAMPLES / "anxin-clinic.yaml"), "--today", "2027-03-01")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Score            64 of 100" in out
+    assert "Consider ending  no" in out
+    assert "Trend            85 85 85 85 85 85 85 85 70 68 66 64 (weekly, oldest first)" in out
+    assert "-21  overdue_payment: amount 30000.00, currency TWD, due 2027-01-20" in out
+    assert "-15  allowance_exceeded: concepts_used 5, concepts_agreed 3, concepts_over 2" in out
+    assert "ledger[2] 2026-10-15 concepts_delivered" in out
+    assert "ledger[0] 2026-09-15 payment" in out
+
+
+def test_health_without_flags() -> None:
+    result = run("health", str(ACME), "--today", "2026-11-01")
+    assert result.exit_code == 0
+    assert "Score            100 of 100" in result.stdout
+    assert result.stdout.endswith("No red flags.\n")
+
+
+def test_health_json() -> None:
+    result = run(
+        "health", "--format", "json", "--today", "2027-03-01", str(EXAMPLES / "huamei-shop.yaml")
+    )
+    assert result.exit_code == 0
+    payload = json.loads(result.stdout)
+    assert payload["today"] == "2027-03-01"
+    assert payload["client"] == "华美茶叶商行"
+    health = payload["health"]
+    assert health["score"] == 80
+    assert health["consider_ending"] is False
+    assert health["creep_rate"] is None
+    [flag] = health["flags"]
+    assert flag["code"] == "overdue_payment"
+    assert flag["facts"]["amount"] == "1350.00"
+    assert [e["ref"] for e in flag["evidence"]] == ["4", "3"]
+    assert len(payload["trend"]) == 12
+    assert payload["trend"][-1] == {"date": "2027-03-01", "score": 80}
+
+
+def test_health_default_day_is_today() -> None:
+    result = run("health", "--format", "json", str(ACME))
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["today"] == dt.datetime.now().astimezone().date().isoformat()
+
+
+@pytest.mark.parametrize("command", ["health", "lead"])
+def test_health_and_lead_bad_input(command: str, in_tmp: Path) -> None:
+    (in_tmp / "bad.yaml").write_text(BAD_QUANTITY, encoding="utf-8")
+    result = run(command, "bad.yaml")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "bad.yaml:10: scope[0].quantity" in result.stderr
+    missing = run(command, "missing.yaml")
+    assert missing.exit_code == 2
+    assert "missing.yaml: no such file" in missing.stderr
+    bad_day = run(command, str(ACME), "--today", "2026-13-01")
+    assert bad_day.exit_code == 2
+    assert "Invalid value for '--today'" in bad_day.stderr
+
+
+# ------------------------------------------------------------------------------- lead
+
+
+def test_lead_text() -> None:
+    result = run("lead", str(EXAMPLES / "huamei-shop.yaml"), "--today", "2026-09-01")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Project      Mini-program storefront for Huamei Tea",
+        "Verdict      tight",
+        "Money        tight: budget CN¥36,000.00 for 110 h at CN¥300.00/h = CN¥33,000.00 "
+        "(ratio 1.09)",
+        "Time         realistic: 130 working days to the deadline, 19 needed at 6 h/day "
+        "(ratio 6.84)",
+        "Unestimated  —",
+    ]
+
+
+def test_lead_json_and_hours_per_day() -> None:
+    result = run(
+        "lead", "--format", "json", "--hours-per-day", "2", "--today", "2027-02-01", str(ACME)
+    )
+    assert result.exit_code == 0
+    payload = json.loads(result.stdout)
+    assert payload["project"] == "Corporate website for Acme Oy"
+    assert payload["hours_per_day"] == "2"
+    assert payload["working_days_needed"] == 22
+    assert payload["working_days_available"] == 0  # the deadline has passed
+    assert payload["time"] == "unrealistic"
+    assert payload["verdict"] == "unrealistic"
+    assert payload["money"] == "realistic"
+
+
+def test_lead_without_a_deadline_or_a_budget(in_tmp: Path) -> None:
+    text = BAD_QUANTITY.replace("quantity: -3", "hours: 10").replace(
+        "price: {model: fixed, amount: 100}", "price: {model: hourly, hourly_rate: 50}"
+    )
+    (in_tmp / "hourly.yaml").write_text(text, encoding="utf-8")
+    result = run("lead", "hourly.yaml")
+    assert result.exit_code == 0, result.output
+    assert "Verdict      realistic" in result.stdout
+    assert "Money        realistic: no budget; every hour is paid at €50.00/h" in result.stdout
+    assert "Time         no deadline" in result.stdout
+
+
+@pytest.mark.parametrize("hours", ["0", "-1", "25", "many", "nan"])
+def test_lead_bad_hours_per_day(hours: str) -> None:
+    result = run("lead", str(ACME), "--hours-per-day", hours)
+    assert result.exit_code == 2
+    assert "Invalid value for '--hours-per-day'" in result.stderr
 
 
 # ------------------------------------------------------------------- real processes

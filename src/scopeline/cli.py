@@ -538,6 +538,170 @@ def confirm(agreement_file: str, tone: str, lang: Language | None) -> None:
     click.echo(understanding_check(agreement, tone=tone, lang=lang))  # type: ignore[arg-type]
 
 
+def _today_option(what: str) -> Callable[[F], F]:
+    return click.option(
+        "--today",
+        "today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help=f"The day {what} is made on, YYYY-MM-DD (default: today).",
+    )
+
+
+def _day(today: dt.datetime | None) -> dt.date:
+    return today.date() if today else dt.datetime.now().astimezone().date()
+
+
+class _HoursPerDayType(click.ParamType):  # type: ignore[type-arg]
+    name = "HOURS"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Decimal:
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            hours = Decimal(str(value).strip())
+        except InvalidOperation:
+            hours = Decimal("NaN")
+        if not hours.is_finite() or not 0 < hours <= 24:
+            self.fail(f"{value!r} is not a number of hours above 0 and at most 24", param, ctx)
+        return hours
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@_today_option("the check")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for scripts (amounts as exact decimal strings).",
+)
+def health(file: str, today: dt.datetime | None, fmt: str) -> None:
+    """The project's red flags with their evidence, its health score and the weekly trend.
+
+    Reads the ledger of the agreement FILE (client messages are not in the file, so the flags
+    that come from requests need the web app). Evidence is the ledger entry's position:
+    ledger[0] is the first. The rules are in docs/health.md.
+    """
+    from scopeline.core.events import event_type
+    from scopeline.core.health import ProjectHistory, Thresholds, client_health_with_trend
+
+    agreement = _load(file)
+    day = _day(today)
+    history = ProjectHistory(ref=file, agreement=agreement, events=agreement.ledger)
+    result, trend = client_health_with_trend([history], Thresholds(), day)
+    if fmt == "json":
+        payload = {
+            "project": agreement.project,
+            "client": agreement.client.name,
+            "today": day.isoformat(),
+            "health": result.as_dict(),
+            "trend": [{"date": p.date.isoformat(), "score": p.score} for p in trend],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    rows = [
+        ("Project", agreement.project),
+        ("Client", agreement.client.name),
+        ("Date", day.isoformat()),
+        ("Score", f"{result.score} of 100"),
+        ("Consider ending", "yes" if result.consider_ending else "no"),
+        ("Trend", " ".join(str(p.score) for p in trend) + " (weekly, oldest first)"),
+    ]
+    width = max(len(label) for label, _ in rows)
+    click.echo("\n".join(f"{label:<{width}}  {value}" for label, value in rows))
+    click.echo("")
+    if not result.flags:
+        click.echo("No red flags.")
+        return
+    click.echo("Red flags:")
+    for flag in result.flags:
+        facts = ", ".join(f"{key} {value}" for key, value in flag.facts.items() if value)
+        click.echo(f"  -{flag.penalty:<3} {flag.code}: {facts}")
+        for piece in flag.evidence:
+            event = agreement.ledger[int(piece.ref)]
+            click.echo(f"         ledger[{piece.ref}] {piece.date.isoformat()} {event_type(event)}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@_today_option("the check")
+@click.option(
+    "--hours-per-day",
+    type=_HoursPerDayType(),
+    default="6",
+    show_default=True,
+    help="Hours of work on the project per working day.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for scripts (amounts as exact decimal strings).",
+)
+def lead(file: str, today: dt.datetime | None, hours_per_day: Decimal, fmt: str) -> None:
+    """The lead check, before signing: the budget and the deadline in FILE against the scope's
+    estimated hours and the hourly rate. Walk away from unrealistic ones.
+
+    1.15 or more of what is needed is realistic, from 0.85 tight, below that unrealistic;
+    working days are Monday to Friday from the start (or today) to the deadline.
+    """
+    from scopeline.core.lead import lead_check
+
+    agreement = _load(file)
+    day = _day(today)
+    check = lead_check(agreement, today=day, hours_per_day=hours_per_day)
+    if fmt == "json":
+        payload = {"project": agreement.project, "today": day.isoformat(), **check.as_dict()}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    from scopeline.core.money import format_money, format_number
+
+    def money(value: Decimal | None) -> str:
+        return "—" if value is None else format_money(value, check.currency, "en", trim=False)
+
+    hours = format_number(check.estimated_hours, "en")
+    if check.budget is None:
+        money_line = f"{check.money}: no budget; every hour is paid at {money(check.rate)}/h"
+    elif check.budget_ratio is None:
+        money_line = (
+            f"{check.money}: budget {money(check.budget)}, but no cost to compare it with "
+            f"(rate {money(check.rate)}/h, {hours} h estimated)"
+        )
+    else:
+        money_line = (
+            f"{check.money}: budget {money(check.budget)} for {hours} h at "
+            f"{money(check.rate)}/h = {money(check.cost)} (ratio {check.budget_ratio})"
+        )
+    if check.time is None:
+        time_line = "no deadline"
+    elif check.days_ratio is None:
+        time_line = (
+            f"{check.time}: {check.working_days_available} working days to the deadline, "
+            "no estimated hours to compare them with"
+        )
+    else:
+        time_line = (
+            f"{check.time}: {check.working_days_available} working days to the deadline, "
+            f"{check.working_days_needed} needed at {format_number(check.hours_per_day, 'en')} "
+            f"h/day (ratio {check.days_ratio})"
+        )
+    rows = [
+        ("Project", agreement.project),
+        ("Verdict", check.verdict),
+        ("Money", money_line),
+        ("Time", time_line),
+        ("Unestimated", ", ".join(check.unestimated) or "—"),
+    ]
+    width = max(len(label) for label, _ in rows)
+    click.echo("\n".join(f"{label:<{width}}  {value}" for label, value in rows))
+
+
 def _state_table(agreement: Agreement, state: ProjectState) -> str:
     from scopeline.core.money import format_money, format_number
 
