@@ -46,6 +46,12 @@ class Project(models.Model):
     hours_favor = models.DecimalField(default=0, max_digits=10, decimal_places=2)
     hours_budgeted = models.DecimalField(null=True, blank=True, max_digits=10, decimal_places=2)
     effective_rate = models.DecimalField(null=True, blank=True, max_digits=16, decimal_places=3)
+    # The agreed hourly rate (the price's hourly rate; for a fixed price without one, the bid
+    # over the budgeted hours), and the accepted change orders' hours and money, for the
+    # dashboard's rate comparison and its charged-versus-favours figures.
+    agreed_rate = models.DecimalField(null=True, blank=True, max_digits=16, decimal_places=3)
+    change_orders_hours = models.DecimalField(default=0, max_digits=10, decimal_places=2)
+    change_orders_total = models.DecimalField(default=0, max_digits=16, decimal_places=3)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-updated_at"]
