@@ -21,6 +21,7 @@ from scopeline.core.charts import (
     bar_chart,
     hours_chart,
     nice_ticks,
+    trend_chart,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -63,6 +64,22 @@ def bars(values: list[tuple[str, Decimal]], title: str = "Requests") -> str:
     return bar_chart(values, title=title, format_value=str)
 
 
+def trend(
+    values: list[Point], *, threshold: Decimal | None = Decimal(50), title: str = "Score"
+) -> str:
+    return trend_chart(
+        values,
+        title=title,
+        line_label="Score",
+        format_date=lambda day: day.isoformat(),
+        format_value=str,
+        upper=Decimal(100),
+        threshold=threshold,
+        threshold_label="Consider ending below",
+        empty_label="No readings yet",
+    )
+
+
 CHARTS: dict[str, Callable[[str], str]] = {
     "hours": lambda title: hours(points(4, 12, 30, 44), title=title),
     "hours-empty": lambda title: hours([], title=title, empty_label="No hours yet"),
@@ -70,6 +87,8 @@ CHARTS: dict[str, Callable[[str], str]] = {
         [Bar("Concepts", Decimal(3), Decimal(3)), Bar("Rounds", Decimal(4), None)], title
     ),
     "bars": lambda title: bars([("accept", Decimal(5)), ("decline", Decimal(0))], title),
+    "trend": lambda title: trend(points(100, 80, 45, 30, step=7), title=title),
+    "trend-empty": lambda title: trend([], title=title),
 }
 
 
@@ -395,3 +414,266 @@ def test_any_bars_give_a_well_formed_chart_inside_the_view_box(
     root = assert_inside(allowances(rows))
     over = any(r.agreed is not None and r.used > r.agreed for r in rows)
     assert bool(with_class(root, "over")) == over
+
+
+def test_trend_has_a_fixed_score_axis_and_marks_the_points_below_the_threshold() -> None:
+    root = assert_inside(trend(points(100, 70, 45, 50, 20, step=7)))
+    assert texts(root, "tick-label") == ["0", "25", "50", "75", "100"]
+    assert [e.attrib["class"] for e in with_class(root, "dot")] == [
+        "dot",
+        "dot",
+        "dot below",
+        "dot",  # on the threshold is not below it
+        "dot below",
+    ]
+    assert all(e.attrib["fill"] == "#dc2626" for e in with_class(root, "below"))
+    (line,) = with_class(root, "trend-line")
+    assert len(list(path_points(line.attrib["d"]))) == 5
+    threshold_y = Decimal(with_class(root, "threshold")[0].attrib["y1"])
+    below_ys = [Decimal(e.attrib["cy"]) for e in with_class(root, "below")]
+    assert all(y > threshold_y for y in below_ys)  # lower on the chart than the dashed line
+    assert texts(root, "legend") == ["Score", "Consider ending below"]
+    assert texts(root, "date-label") == ["2025-03-01", "2025-03-29"]
+
+
+def test_trend_without_threshold_or_points() -> None:
+    root = assert_inside(trend(points(90, 95), threshold=None))
+    assert not with_class(root, "below")
+    assert not with_class(root, "threshold")
+    assert texts(root, "legend") == ["Score"]
+    root = assert_inside(trend([]))
+    assert texts(root, "empty") == ["No readings yet"]
+    assert not with_class(root, "trend-line")
+    root = assert_inside(trend(points(60)))  # one reading: a dot, no line
+    assert len(with_class(root, "dot")) == 1
+    assert not with_class(root, "trend-line")
+
+
+def test_trend_axis_grows_past_the_upper_bound_when_a_value_does() -> None:
+    root = assert_inside(trend(points(120, 10)))
+    assert texts(root, "tick-label") == ["0", "50", "100", "150"]
+
+
+def test_trend_escapes_hostile_text_and_refuses_bad_input() -> None:
+    svg = trend_chart(
+        points(1, 2),
+        title=HOSTILE,
+        line_label=HOSTILE,
+        format_date=lambda day: HOSTILE,
+        format_value=lambda v: HOSTILE,
+        threshold=Decimal(1),
+        threshold_label=HOSTILE,
+    )
+    assert "<script>" not in svg
+    root = parse(svg)
+    assert HOSTILE_CLEAN in texts(root, "legend")
+    assert root.attrib["aria-label"] == HOSTILE_CLEAN
+    with pytest.raises(ValueError, match="non-negative"):
+        trend(points(1, -2))
+    with pytest.raises(ValueError, match="non-negative"):
+        trend(points(1), threshold=Decimal("NaN"))
+    with pytest.raises(ValueError, match="sorted"):
+        trend(list(reversed(points(1, 2))))
+
+
+@given(
+    values=st.lists(st.integers(min_value=0, max_value=100), max_size=20),
+    gaps=st.lists(st.integers(min_value=0, max_value=40), min_size=20, max_size=20),
+    threshold=st.none() | st.integers(min_value=0, max_value=100),
+)
+def test_any_trend_gives_a_well_formed_chart_inside_the_view_box(
+    values: list[int], gaps: list[int], threshold: int | None
+) -> None:
+    days = [START + dt.timedelta(days=sum(gaps[: i + 1])) for i in range(len(values))]
+    limit = None if threshold is None else Decimal(threshold)
+    root = assert_inside(
+        trend([Point(d, Decimal(v)) for d, v in zip(days, values, strict=True)], threshold=limit)
+    )
+    below = threshold is not None and any(v < threshold for v in values)
+    assert bool(with_class(root, "below")) == below
+
+
+# -- the dashboard's charts: grouped bars, stacked columns, sparklines -------------------------
+
+from scopeline.core.charts import (  # noqa: E402
+    Group,
+    Series,
+    grouped_bar_chart,
+    sparkline,
+    stacked_column_chart,
+)
+
+TWO = [Series("Charged", "#2563eb"), Series("Favours", "#f59e0b")]
+BANDS = [Series("End", "#dc2626"), Series("Watch", "#d97706"), Series("Healthy", "#16a34a")]
+
+
+def grouped(groups: list[Group], title: str = "Hours", **kwargs: str) -> str:
+    return grouped_bar_chart(
+        groups,
+        series=TWO,
+        title=title,
+        description=kwargs.get("description", "Charged and given away, per client"),
+        format_value=str,
+        empty_label=kwargs.get("empty_label", ""),
+    )
+
+
+def columns(groups: list[Group], title: str = "Clients by health") -> str:
+    return stacked_column_chart(
+        groups, series=BANDS, title=title, description="Per range", format_value=str
+    )
+
+
+def g(label: str, *values: str | int) -> Group:
+    return Group(label, tuple(Decimal(v) for v in values))
+
+
+DASHBOARD_CHARTS: dict[str, Callable[[str], str]] = {
+    "grouped": lambda title: grouped([g("Acme", 10, "2.5"), g("Bistro", 0, 4)], title),
+    "grouped-empty": lambda title: grouped([], title, empty_label="Nothing yet"),
+    "columns": lambda title: columns([g("0–9", 1, 0, 0), g("90–100", 0, 0, 7)], title),
+    "columns-empty": lambda title: columns([], title),
+}
+
+
+@pytest.mark.parametrize("kind", DASHBOARD_CHARTS)
+def test_dashboard_charts_are_well_formed_accessible_and_self_contained(kind: str) -> None:
+    svg = DASHBOARD_CHARTS[kind]("Out-of-scope hours")
+    root = assert_inside(svg)
+    assert root.attrib["role"] == "img"
+    assert root.attrib["aria-label"] == root.findtext(f"{SVG}title") == "Out-of-scope hours"
+    assert root.findtext(f"{SVG}desc")  # the longer description, for screen readers
+    assert [e.tag for e in root][:2] == [f"{SVG}title", f"{SVG}desc"]
+    assert root.attrib["width"] == "100%"
+    for banned in ("<script", "href", "style", "url(", "<?xml", "@import"):
+        assert banned not in svg
+    for element in root.iter():
+        if element is not root and element.tag not in {f"{SVG}title", f"{SVG}desc"}:
+            assert element.attrib.get("class"), element.tag
+        if element.tag == f"{SVG}rect":
+            assert element.attrib["fill"].startswith("#")
+    assert DASHBOARD_CHARTS[kind]("t") == DASHBOARD_CHARTS[kind]("t")
+    with localcontext() as context:
+        context.prec = 3
+        assert DASHBOARD_CHARTS[kind]("t") == DASHBOARD_CHARTS[kind]("t")
+
+
+def test_grouped_bars_one_scale_one_colour_per_series() -> None:
+    root = assert_inside(grouped([g("Acme", 10, 5), g("Bistro", 0, "2.5")]))
+    assert texts(root, "legend") == ["Charged", "Favours"]
+    assert texts(root, "row-label") == ["Acme", "Bistro"]
+    assert texts(root, "value") == ["10", "5", "0", "2.5"]
+    bars = [e for e in root.iter(f"{SVG}rect") if "bar" in e.attrib["class"].split()]
+    assert [b.attrib["class"] for b in bars] == ["bar series-0", "bar series-1", "bar series-1"]
+    assert [b.attrib["fill"] for b in bars] == ["#2563eb", "#f59e0b", "#f59e0b"]
+    widths = [Decimal(b.attrib["width"]) for b in bars]
+    assert abs(widths[0] - 2 * widths[1]) <= Decimal("0.1")
+    assert abs(widths[1] - 2 * widths[2]) <= Decimal("0.1")
+    # Rows grow the chart evenly.
+    heights = [view_box(parse(grouped([g(str(k), 1, 1) for k in range(n)])))[1] for n in (1, 2, 3)]
+    assert heights[2] - heights[1] == heights[1] - heights[0] > 0
+
+
+def test_grouped_bars_empty_and_refused() -> None:
+    root = assert_inside(grouped([], empty_label="Nothing charged or given yet"))
+    assert texts(root, "empty") == ["Nothing charged or given yet"]
+    assert texts(root, "legend") == ["Charged", "Favours"]
+    with pytest.raises(ValueError, match="2 series"):
+        grouped([g("Acme", 1)])
+    with pytest.raises(ValueError, match="non-negative"):
+        grouped([g("Acme", 1, -1)])
+    with pytest.raises(ValueError, match="#rrggbb"):
+        Series("x", "red")
+    with pytest.raises(ValueError, match="series"):
+        grouped_bar_chart([], series=[], title="t", format_value=str)
+
+
+def test_stacked_columns_stack_in_series_order_with_totals() -> None:
+    root = assert_inside(columns([g("0–9", 2, 0, 0), g("70–79", 0, 1, 3), g("80–89", 0, 0, 0)]))
+    rects = [e for e in root.iter(f"{SVG}rect") if "column" in e.attrib["class"].split()]
+    assert [(r.attrib["class"], r.attrib["fill"]) for r in rects] == [
+        ("column series-0", "#dc2626"),
+        ("column series-1", "#d97706"),
+        ("column series-2", "#16a34a"),
+    ]
+    heights = [Decimal(r.attrib["height"]) for r in rects]
+    assert abs(heights[2] - 3 * heights[1]) <= Decimal("0.2")
+    assert abs(heights[0] - 2 * heights[1]) <= Decimal("0.2")
+    # The second stack: "watch" at the bottom, "healthy" on top of it.
+    watch, healthy = rects[1], rects[2]
+    assert Decimal(healthy.attrib["y"]) + Decimal(healthy.attrib["height"]) == Decimal(
+        watch.attrib["y"]
+    )
+    assert texts(root, "value") == ["2", "4"]  # totals above the non-empty columns
+    assert texts(root, "column-label") == ["0–9", "70–79", "80–89"]
+    assert texts(root, "legend") == ["End", "Watch", "Healthy"]
+    ticks = [Decimal(t) for t in texts(root, "tick-label")]
+    assert_nice(ticks, Decimal(4))
+
+
+def test_hostile_text_in_dashboard_charts_is_escaped() -> None:
+    svgs = [
+        grouped_bar_chart(
+            [Group(HOSTILE, (Decimal(1), Decimal(2)))],
+            series=[Series(HOSTILE, "#2563eb"), Series("b", "#f59e0b")],
+            title=HOSTILE,
+            description=HOSTILE,
+            format_value=lambda v: HOSTILE,
+        ),
+        stacked_column_chart(
+            [Group(HOSTILE, (Decimal(1),))],
+            series=[Series(HOSTILE, "#2563eb")],
+            title=HOSTILE,
+            description=HOSTILE,
+            format_value=lambda v: HOSTILE,
+        ),
+        sparkline([Decimal(1)], title=HOSTILE),
+    ]
+    for svg in svgs:
+        assert "<script>" not in svg
+        assert "\x00" not in svg
+        root = parse(svg)
+        assert root.findtext(f"{SVG}title") == HOSTILE_CLEAN
+    for svg in svgs[:2]:
+        root = parse(svg)
+        assert root.findtext(f"{SVG}desc") == HOSTILE_CLEAN
+        assert HOSTILE_CLEAN in texts(root)
+
+
+def test_sparkline_fixed_size_scaled_to_upper_last_dot_coloured() -> None:
+    svg = sparkline(
+        [Decimal(v) for v in (100, 50, 0, 150)], title="Health: 100, 50, 0, 150", colour="#dc2626"
+    )
+    root = parse(svg)
+    assert (root.attrib["width"], root.attrib["height"]) == ("96", "24")
+    assert root.attrib["viewBox"] == "0 0 96 24"
+    assert root.attrib["role"] == "img"
+    assert root.findtext(f"{SVG}title") == "Health: 100, 50, 0, 150"
+    (path,) = root.iter(f"{SVG}path")
+    ys = [y for _x, y in path_points(path.attrib["d"])]
+    assert ys == [Decimal(3), Decimal(12), Decimal(21), Decimal(3)]  # 150 is drawn at 100
+    (dot,) = root.iter(f"{SVG}circle")
+    assert dot.attrib["fill"] == "#dc2626"
+    assert (dot.attrib["cx"], dot.attrib["cy"]) == ("93", "3")
+    for element in list(root.iter())[1:]:
+        for key in ("cx", "x1", "x2"):
+            if key in element.attrib:
+                assert 0 <= Decimal(element.attrib[key]) <= 96
+    one = parse(sparkline([Decimal(40)], title="t"))
+    assert not list(one.iter(f"{SVG}path"))
+    assert [c.attrib["cx"] for c in one.iter(f"{SVG}circle")] == ["48"]
+    assert len(list(parse(sparkline([], title="t")))) == 1  # the title only
+    with pytest.raises(ValueError, match="#rrggbb"):
+        sparkline([Decimal(1)], title="t", colour="url(#x)")
+    with pytest.raises(ValueError, match="non-negative"):
+        sparkline([Decimal(-1)], title="t")
+
+
+@given(values=st.lists(st.tuples(amounts, amounts, amounts), max_size=12))
+def test_any_groups_give_well_formed_charts_inside_the_view_box(
+    values: list[tuple[Decimal, Decimal, Decimal]],
+) -> None:
+    groups = [Group(f"row {i}", v) for i, v in enumerate(values)]
+    assert_inside(columns(groups))
+    assert_inside(grouped([Group(x.label, x.values[:2]) for x in groups]))
+    assert_inside(sparkline([v[0] for v in values], title="t", upper=Decimal("1e9")))

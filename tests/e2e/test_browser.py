@@ -88,9 +88,15 @@ def test_scope_creep_from_signup_to_ledger(browsing: Browsing) -> None:
     b.shot(page, "agreement-editor")
     page.get_by_role("button", name="Create the project").click()
 
+    # Before signing: the lead check and the understanding check, then on to the project.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Before you sign")
+    expect(page.locator(".messages")).to_contain_text("version 1")
+    expect(page.locator("#lead-check .lead-verdict").first).to_have_text("realistic")
+    b.shot(page, "before-you-sign")
+    page.get_by_role("link", name="On to the project").click()
+
     # The project page: the agreement as written, an empty ledger, nothing in the inbox.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Corporate website for Acme Oy")
-    expect(page.locator(".messages")).to_contain_text("version 1")
     project_url = page.url
     agreement = page.locator(".split")
     expect(agreement).to_contain_text(

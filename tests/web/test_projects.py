@@ -175,7 +175,7 @@ def test_create_a_project_in_the_editor(world: World) -> None:
     http = world.http(world.teammate)
     response = http.post(url(world, "project_new"), editor_post(client=world.client.pk))
     project = Project.objects.get(name="Brand identity for Vinăria Dealu")
-    assert response["Location"] == purl(world, "project_detail", project)
+    assert response["Location"] == purl(world, "project_lead", project)  # "Before you sign"
     assert (project.workspace, project.client, project.status) == (
         world.workspace,
         world.client,
@@ -406,7 +406,7 @@ def test_import_an_example_file_creates_a_project_with_its_ledger(world: World, 
     expected = load_agreement(path)
     response = import_new(http, world, path.name, path.read_bytes())
     project = Project.objects.exclude(pk__in=[world.project.pk, world.other_project.pk]).get()
-    assert response["Location"] == purl(world, "project_detail", project)
+    assert response["Location"] == purl(world, "project_lead", project)  # "Before you sign"
     assert (project.workspace, project.client, project.name) == (
         world.workspace,
         world.client,
@@ -426,8 +426,8 @@ def test_import_an_example_file_creates_a_project_with_its_ledger(world: World, 
         state.hours_billable,
         state.hours_favor,
     )
-    detail = page(http.get(response["Location"]))
-    assert f"with {len(expected.ledger)} ledger entries." in detail
+    assert f"with {len(expected.ledger)} ledger entries." in page(http.get(response["Location"]))
+    detail = page(http.get(purl(world, "project_detail", project)))
     assert i18n.money(state.paid, state.currency, "en") in detail
 
 
@@ -437,7 +437,7 @@ def test_import_pasted_text(world: World) -> None:
         url(world, "project_import_new"), {"c-client": str(world.client.pk), "text": text}
     )
     assert response.status_code == 302
-    project = Project.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+    project = Project.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-2]))
     assert project.events.count() == 5
     assert project.current_version is not None
     assert project.current_version.note == "pasted.yaml"

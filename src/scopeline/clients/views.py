@@ -17,7 +17,7 @@ from scopeline.projects.selectors import client_projects
 
 @workspace_view
 def client_list(request: HttpRequest, membership: Membership) -> HttpResponse:
-    clients = membership.workspace.clients.order_by("name")
+    clients = membership.workspace.clients.select_related("health").order_by("name")
     return render(request, "clients/list.html", {"clients": clients})
 
 

@@ -1,4 +1,4 @@
-"""Server-side SVG charts: hours against the budget, allowances used, simple counts.
+"""Server-side SVG charts: hours against the budget, allowances used, simple counts, a trend.
 
 Why SVG made on the server: the same string is inlined into an HTML page and into a PDF that
 WeasyPrint renders, and WeasyPrint runs no JavaScript and fetches nothing, so a chart drawn in
@@ -33,7 +33,20 @@ from itertools import pairwise
 from typing import ParamSpec, TypeVar
 from xml.sax.saxutils import escape, quoteattr
 
-__all__ = ["Bar", "Point", "allowance_chart", "bar_chart", "hours_chart", "nice_ticks"]
+__all__ = [
+    "Bar",
+    "Group",
+    "Point",
+    "Series",
+    "allowance_chart",
+    "bar_chart",
+    "grouped_bar_chart",
+    "hours_chart",
+    "nice_ticks",
+    "sparkline",
+    "stacked_column_chart",
+    "trend_chart",
+]
 
 FONT_FAMILY = "system-ui, 'Noto Sans CJK SC', sans-serif"
 FONT_SIZE = 12
@@ -385,3 +398,296 @@ def bar_chart(
         body += _rect("bar", x0, y, end - x0, bar_height, MAIN)
         body.append(_text(end + 6, y + Decimal(bar_height) / 2 + 4, text, "value"))
     return _svg("chart-bars", width, PAD + len(values) * row, title, body)
+
+
+@_exact
+def trend_chart(
+    points: Sequence[Point],
+    *,
+    title: str,
+    line_label: str,
+    format_date: Callable[[dt.date], str],
+    format_value: Callable[[Decimal], str],
+    upper: Decimal | None = None,
+    threshold: Decimal | None = None,
+    threshold_label: str = "",
+    width: int = 640,
+    height: int = 220,
+    empty_label: str = "",
+) -> str:
+    """A value over time (points sorted by date) as a straight line with dots.
+
+    The y axis runs from 0 to ``upper`` when given (a score out of 100), else to the nice tick
+    at or above 1.1 × the largest value. A ``threshold`` is drawn as a dashed line with its
+    label; the dots strictly below it have the class "below" and the warning colour.
+    """
+    _check_sizes(width, height, 120)
+    values = [_finite(p.value, "points") for p in points]
+    for bound, what in ((upper, "upper"), (threshold, "threshold")):
+        if bound is not None:
+            _finite(bound, what)
+    if any(b.date < a.date for a, b in pairwise(points)):
+        raise ValueError("points must be sorted by date")
+    legend: list[tuple[str, str, dict[str, Attr]]] = [
+        (line_label, "line", {"class": "legend-swatch trend", "stroke": MAIN, "stroke-width": 2})
+    ]
+    dashed: dict[str, Attr] = {"stroke": MUTED, "stroke-width": 1, "stroke-dasharray": "6 4"}
+    if threshold is not None and threshold_label:
+        legend.append((threshold_label, "line", {"class": "legend-swatch threshold"} | dashed))
+    body, top = _legend(legend, width)
+    highest = max([*values, threshold or Decimal(0)])
+    if upper is not None and upper > 0 and highest <= upper:
+        ticks = nice_ticks(upper)
+    else:
+        ticks = nice_ticks(highest * Decimal("1.1"))
+    labels = [format_value(t) for t in ticks]
+    x0 = min(max(max(map(_text_width, labels)) + 12, Decimal(32)), Decimal(width) * Decimal("0.4"))
+    x1, y0, y1 = Decimal(width - 2 * PAD), Decimal(top + 6), Decimal(height - 24)
+    if y1 - y0 < 40:
+        raise ValueError(f"height {height} leaves no room for the plot under the legend")
+
+    def ypos(value: Decimal) -> Decimal:
+        return y1 - value / ticks[-1] * (y1 - y0)
+
+    for tick, label in zip(ticks, labels, strict=True):
+        body.append(_line("grid", (x0, ypos(tick)), (x1, ypos(tick)), GRID))
+        body.append(_text(x0 - 6, ypos(tick) + 4, label, "tick-label", "end", MUTED))
+    body.append(_line("axis", (x0, y0), (x0, y1), MUTED))
+    body.append(_line("axis", (x0, y1), (x1, y1), MUTED))
+    if threshold is not None:
+        y = ypos(threshold)
+        body.append(_line("threshold", (x0, y), (x1, y), MUTED, **{"stroke-dasharray": "6 4"}))
+    if not points:
+        if empty_label:
+            body.append(_text((x0 + x1) / 2, (y0 + y1) / 2, empty_label, "empty", "middle", MUTED))
+        return _svg("chart-trend", width, height, title, body)
+
+    first, span = points[0].date, (points[-1].date - points[0].date).days
+
+    def xpos(day: dt.date) -> Decimal:
+        return (x0 + x1) / 2 if span == 0 else x0 + (day - first).days / Decimal(span) * (x1 - x0)
+
+    if len(points) > 1:
+        d = " ".join(
+            f"{'M' if i == 0 else 'L'} {_num(xpos(p.date))} {_num(ypos(v))}"
+            for i, (p, v) in enumerate(zip(points, values, strict=True))
+        )
+        style: dict[str, Attr] = {"fill": "none", "stroke-width": 2, "stroke-linejoin": "round"}
+        body.append(_el("path", {"class": "trend-line", "d": d, "stroke": MAIN} | style))
+    for point, value in zip(points, values, strict=True):
+        below = threshold is not None and value < threshold
+        cls, fill = ("dot below", WARN) if below else ("dot", MAIN)
+        attrs: dict[str, Attr] = {"class": cls, "cx": xpos(point.date), "cy": ypos(value), "r": 3}
+        body.append(_el("circle", attrs | {"fill": fill}))
+    dates = [(first, "start" if span else "middle", xpos(first))]
+    if span:
+        dates.append((points[-1].date, "end", x1))
+    for day, anchor, x in dates:
+        body.append(_text(x, y1 + 16, format_date(day), "date-label", anchor, MUTED))
+    return _svg("chart-trend", width, height, title, body)
+
+
+# -- the dashboard's charts: grouped bars, stacked columns, sparklines ---------------------------
+
+GOOD, CAUTION = "#16a34a", "#d97706"
+"""With WARN: the colours of the health bands (healthy, watch, consider ending)."""
+SECOND = "#f59e0b"
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One kind of value in a chart with several: its legend label and its colour (#rrggbb)."""
+
+    label: str
+    colour: str
+
+    def __post_init__(self) -> None:
+        if not _COLOUR.fullmatch(self.colour):
+            raise ValueError(f"colour {self.colour!r} is not #rrggbb")
+
+
+@dataclass(frozen=True)
+class Group:
+    """A row of grouped bars (or a stacked column): one value per series, in series order."""
+
+    label: str
+    values: tuple[Decimal, ...]
+
+
+def _described(svg: str, description: str) -> str:
+    """The chart with a ``<desc>`` after its ``<title>`` (for screen readers)."""
+    if not description:
+        return svg
+    return svg.replace("</title>", "</title>" + _el("desc", {}, description), 1)
+
+
+def _checked_groups(groups: Sequence[Group], series: Sequence[Series]) -> None:
+    if not series:
+        raise ValueError("at least one series is needed")
+    for group in groups:
+        if len(group.values) != len(series):
+            raise ValueError(f"{group.label}: {len(group.values)} values for {len(series)} series")
+        for value in group.values:
+            _finite(value, group.label)
+
+
+def _series_legend(series: Sequence[Series], width: int) -> tuple[list[str], int]:
+    return _legend(
+        [
+            (s.label, "rect", {"class": f"legend-swatch series-{i}", "fill": s.colour})
+            for i, s in enumerate(series)
+        ],
+        width,
+    )
+
+
+@_exact
+def grouped_bar_chart(
+    groups: Sequence[Group],
+    *,
+    series: Sequence[Series],
+    title: str,
+    format_value: Callable[[Decimal], str],
+    description: str = "",
+    width: int = 640,
+    bar_height: int = 12,
+    empty_label: str = "",
+) -> str:
+    """Per group, its label and one horizontal bar per series (the series' colour), all on one
+    scale from 0 to the largest value, each value written after its bar. For comparing a few
+    amounts of one unit side by side, such as hours charged and hours given away per client.
+    """
+    _check_sizes(width, bar_height, 4)
+    _checked_groups(groups, series)
+    body, top = _series_legend(series, width)
+    if not groups:
+        empty = _empty("chart-grouped", width, top, title, body, empty_label)
+        return _described(empty, description)
+    texts = [[format_value(v) for v in group.values] for group in groups]
+    x0, x1, _row = _rows([t for row in texts for t in row], width, bar_height)
+    scale = max(v for group in groups for v in group.values) or Decimal(1)
+    step = bar_height + 3
+    row = 18 + len(series) * step + 8
+    for i, (group, row_texts) in enumerate(zip(groups, texts, strict=True)):
+        y = Decimal(top + i * row + 18)
+        body.append(_text(x0, y - 5, group.label, "row-label"))
+        for k, (value, text, s) in enumerate(zip(group.values, row_texts, series, strict=True)):
+            yk = y + k * step
+            end = _scaled(x0, x1, value, scale)
+            body += _rect(f"bar series-{k}", x0, yk, end - x0, bar_height, s.colour)
+            body.append(_text(end + 6, yk + Decimal(bar_height) / 2 + 4, text, "value"))
+    svg = _svg("chart-grouped", width, top + len(groups) * row, title, body)
+    return _described(svg, description)
+
+
+@_exact
+def stacked_column_chart(
+    columns: Sequence[Group],
+    *,
+    series: Sequence[Series],
+    title: str,
+    format_value: Callable[[Decimal], str],
+    description: str = "",
+    width: int = 640,
+    height: int = 220,
+    empty_label: str = "",
+) -> str:
+    """Vertical columns of equal width, each the stack of its series' values (first series at
+    the bottom, in its colour), the total above and the label below each column; the y axis
+    from 0 to the nice tick at or above the largest total. For a distribution, such as the
+    clients per health score range coloured by band.
+    """
+    _check_sizes(width, height, 120)
+    _checked_groups(columns, series)
+    body, top = _series_legend(series, width)
+    totals = [sum(c.values, Decimal(0)) for c in columns]
+    ticks = nice_ticks(max(totals, default=Decimal(0)))
+    labels = [format_value(t) for t in ticks]
+    x0 = min(max(max(map(_text_width, labels)) + 12, Decimal(32)), Decimal(width) * Decimal("0.4"))
+    x1, y0, y1 = Decimal(width - 2 * PAD), Decimal(top + 18), Decimal(height - 24)
+    if y1 - y0 < 40:
+        raise ValueError(f"height {height} leaves no room for the plot under the legend")
+
+    def ypos(value: Decimal) -> Decimal:
+        return y1 - value / ticks[-1] * (y1 - y0)
+
+    for tick, label in zip(ticks, labels, strict=True):
+        body.append(_line("grid", (x0, ypos(tick)), (x1, ypos(tick)), GRID))
+        body.append(_text(x0 - 6, ypos(tick) + 4, label, "tick-label", "end", MUTED))
+    body.append(_line("axis", (x0, y0), (x0, y1), MUTED))
+    body.append(_line("axis", (x0, y1), (x1, y1), MUTED))
+    if not columns:
+        if empty_label:
+            body.append(_text((x0 + x1) / 2, (y0 + y1) / 2, empty_label, "empty", "middle", MUTED))
+        return _described(_svg("chart-columns", width, height, title, body), description)
+    slot = (x1 - x0) / len(columns)
+    gap = min(slot / 5, Decimal(8))
+    for i, (column, total) in enumerate(zip(columns, totals, strict=True)):
+        left = x0 + slot * i + gap / 2
+        centre = x0 + slot * i + slot / 2
+        base = Decimal(0)
+        for k, (value, s) in enumerate(zip(column.values, series, strict=True)):
+            if value > 0:
+                y_top, y_bottom = ypos(base + value), ypos(base)
+                attrs: dict[str, Attr] = {
+                    "class": f"column series-{k}",
+                    "x": left,
+                    "y": y_top,
+                    "width": slot - gap,
+                    "height": y_bottom - y_top,
+                    "fill": s.colour,
+                }
+                if (y_bottom - y_top).quantize(_TENTH) > 0 and (slot - gap).quantize(_TENTH) > 0:
+                    body.append(_el("rect", attrs))
+            base += value
+        if total > 0:
+            body.append(_text(centre, ypos(total) - 4, format_value(total), "value", "middle"))
+        body.append(_text(centre, y1 + 16, column.label, "column-label", "middle", MUTED))
+    return _described(_svg("chart-columns", width, height, title, body), description)
+
+
+@_exact
+def sparkline(
+    values: Sequence[Decimal],
+    *,
+    title: str,
+    upper: Decimal = Decimal(100),
+    colour: str = MAIN,
+    width: int = 96,
+    height: int = 24,
+) -> str:
+    """A small line of ``values`` (oldest first) on a fixed scale from 0 to ``upper``, with
+    the last value as a dot in ``colour``; no axes, no text: the title says what it shows.
+    Values above ``upper`` are drawn at ``upper``."""
+    if width < 24 or height < 8:
+        raise ValueError(f"sparkline size {width}×{height} is too small (at least 24×8)")
+    if not _COLOUR.fullmatch(colour):
+        raise ValueError(f"colour {colour!r} is not #rrggbb")
+    _finite(upper, "upper")
+    top = upper or Decimal(1)
+    points = [min(_finite(v, "values"), top) for v in values]
+    x0, x1 = Decimal(3), Decimal(width - 3)
+    y0, y1 = Decimal(3), Decimal(height - 3)
+
+    def xpos(i: int) -> Decimal:
+        return (x0 + x1) / 2 if len(points) == 1 else x0 + (x1 - x0) * i / (len(points) - 1)
+
+    def ypos(value: Decimal) -> Decimal:
+        return y1 - value / top * (y1 - y0)
+
+    body: list[str] = []
+    if len(points) > 1:
+        d = " ".join(
+            f"{'M' if i == 0 else 'L'} {_num(xpos(i))} {_num(ypos(v))}"
+            for i, v in enumerate(points)
+        )
+        style: dict[str, Attr] = {"fill": "none", "stroke-width": "1.5", "stroke-linejoin": "round"}
+        body.append(_el("path", {"class": "spark-line", "d": d, "stroke": MUTED} | style))
+    if points:
+        last: dict[str, Attr] = {"class": "spark-dot", "cx": xpos(len(points) - 1)}
+        last |= {"cy": ypos(points[-1]), "r": 2, "fill": colour}
+        body.append(_el("circle", last))
+    # A fixed size, unlike the other charts: it sits in a table cell, beside a number.
+    svg = _svg("sparkline", width, height, title, body)
+    return svg.replace(' width="100%"', f' width="{width}" height="{height}"', 1)

@@ -8,7 +8,7 @@ refresh_health``), so the dashboard reads one row per client instead of replayin
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, Final, Literal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,17 @@ from django.utils.translation import gettext_lazy as _
 from scopeline.accounts.models import Workspace
 from scopeline.clients.models import Client
 from scopeline.projects.models import Project
+
+Band = Literal["healthy", "watch", "consider_ending"]
+HEALTHY_FROM: Final = 75
+"""A score from here up (and not past the "consider ending" threshold) is "healthy"."""
+
+
+def band(score: int, consider_ending: bool) -> Band:
+    """The score's band for badges: healthy, watch, or consider ending."""
+    if consider_ending:
+        return "consider_ending"
+    return "healthy" if score >= HEALTHY_FROM else "watch"
 
 
 class HealthSettings(models.Model):
@@ -70,6 +81,10 @@ class ClientHealth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client}: {self.score}"
+
+    @property
+    def band(self) -> Band:
+        return band(self.score, self.consider_ending)
 
 
 class ExitKitChoice(models.Model):

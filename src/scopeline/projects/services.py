@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -14,6 +15,9 @@ from scopeline.accounts.services import audit
 from scopeline.clients.models import Client
 from scopeline.core import Agreement, agreement_from_data
 from scopeline.core.events import Event
+from scopeline.core.ledger import ProjectState
+from scopeline.core.money import quantize
+from scopeline.health import services as health
 from scopeline.projects.agreements import agreement_data, event_data
 from scopeline.projects.models import AgreementVersion, ClientRequest, LedgerEvent, Project
 from scopeline.projects.selectors import project_facts
@@ -42,6 +46,7 @@ def create_project(
         _append_events(project, actor, agreement.ledger)
     audit(workspace=workspace, actor=actor, action="project.created", obj=project)
     refresh_summary(project)
+    health.project_changed(project)
     return project
 
 
@@ -74,11 +79,13 @@ def save_agreement(
         detail={"number": version.number, "source": source},
     )
     refresh_summary(locked)
+    health.project_changed(locked)
     project.refresh_from_db()
     return version
 
 
 @transaction.atomic
+@health.refresh_once()
 def import_agreement(
     *, project: Project, actor: User | None, agreement: Agreement, filename: str
 ) -> tuple[AgreementVersion | None, int]:
@@ -106,6 +113,7 @@ def import_agreement(
     _append_events(project, actor, new)
     if new:
         refresh_summary(project)
+        health.project_changed(project)
     return version, len(new)
 
 
@@ -133,6 +141,7 @@ def record_event(
     )
     if refresh:
         refresh_summary(project)
+        health.project_changed(project)
     return row
 
 
@@ -180,6 +189,17 @@ def _new_version(
     return version
 
 
+def agreed_rate(state: ProjectState) -> Decimal | None:
+    """The hourly rate the agreement sets; for a fixed price without one, the bid and the
+    accepted change orders over the budgeted hours (None when neither is known)."""
+    if state.hourly_rate is not None:
+        return state.hourly_rate
+    if state.bid is not None and state.hours_budgeted:
+        planned = state.bid + state.change_orders_total
+        return quantize(planned / state.hours_budgeted, state.currency)
+    return None
+
+
 def refresh_summary(project: Project) -> Project:
     """Copy the folded ledger's totals onto the project (lists and the dashboard read them)."""
     state = project_facts(project).state
@@ -189,6 +209,11 @@ def refresh_summary(project: Project) -> Project:
     project.hours_favor = state.hours_favor
     project.hours_budgeted = state.hours_budgeted
     project.effective_rate = state.effective_hourly_rate
+    project.agreed_rate = agreed_rate(state)
+    project.change_orders_hours = sum(
+        (co.hours for co in state.change_orders if co.hours is not None), Decimal(0)
+    )
+    project.change_orders_total = state.change_orders_total
     project.save(
         update_fields=[
             "fees",
@@ -197,6 +222,9 @@ def refresh_summary(project: Project) -> Project:
             "hours_favor",
             "hours_budgeted",
             "effective_rate",
+            "agreed_rate",
+            "change_orders_hours",
+            "change_orders_total",
             "updated_at",
         ]
     )

@@ -137,7 +137,8 @@ def project_new(request: HttpRequest, membership: Membership) -> HttpResponse:
                 workspace=workspace, actor=_user(request), client=client, agreement=agreement
             )
             messages.success(request, _("Project created with its agreement (version 1)."))
-            return redirect("project_detail", ws=workspace.slug, pk=project.pk)
+            # Before you sign: the lead check and the understanding check.
+            return redirect("project_lead", ws=workspace.slug, pk=project.pk)
     return render(
         request,
         "projects/editor.html",
@@ -285,6 +286,7 @@ def project_import(
                     )
                     % {"file": name, "count": count},
                 )
+                target = "project_lead"  # a new project: "Before you sign"
             else:
                 version, added = services.import_agreement(
                     project=project, actor=user, agreement=agreement, filename=name
@@ -304,7 +306,8 @@ def project_import(
                     )
                     % {"count": added},
                 )
-            return redirect("project_detail", ws=workspace.slug, pk=project.pk)
+                target = "project_detail"
+            return redirect(target, ws=workspace.slug, pk=project.pk)
     return render(
         request,
         "projects/import.html",

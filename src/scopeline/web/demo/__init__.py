@@ -14,6 +14,7 @@ from django.utils import timezone
 from scopeline.accounts.models import Membership, User, Workspace
 from scopeline.clients import services as clients
 from scopeline.core.loading import read_agreement
+from scopeline.health import services as health
 from scopeline.inbox import services as inbox
 from scopeline.projects import services as projects
 from scopeline.projects.models import AgreementVersion
@@ -55,6 +56,7 @@ def demo_exists() -> bool:
 
 
 @transaction.atomic
+@health.refresh_once()  # each client's health once, at the end
 def load_demo(*, today: dt.date | None = None, progress: Any = None) -> DemoSummary:
     """Create the demo user, teammate, workspace, clients, projects, ledgers and inbox."""
     now = timezone.now()
@@ -147,9 +149,7 @@ def _demo_change_orders(workspace: Workspace, owner: User) -> None:
         )
         if draft is None:
             continue
-        co, _url = changeorders.send_change_order(
-            co=draft, actor=owner, site_url=settings.SITE_URL, email=False
-        )
+        co, _url = changeorders.mark_sent(co=draft, actor=owner, site_url=settings.SITE_URL)
         if accepted < 2:
             link, _token = changeorders.create_portal_link(client=project.client, actor=owner)
             changeorders.accept(
