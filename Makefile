@@ -36,13 +36,13 @@ setup: $(STAMP) messages  ## Create .venv with the locked dependencies (quick wh
 messages: $(STAMP)  ## Compile the UI translations (.po -> .mo) with Babel
 	@$(VENV)/bin/pybabel compile -d src/scopeline/locale -D django >/dev/null
 
-run: setup  ## Set up, load the demo workspace into SQLite and serve the web app on 127.0.0.1:8000
+run: setup  ## Set up, load the demo workspace into SQLite and serve the web app (and its background worker) on 127.0.0.1:8000
 	@scripts/system-deps.sh pdf
 	SCOPELINE_DEBUG=true $(MANAGE) migrate --noinput
 	SCOPELINE_DEBUG=true $(MANAGE) seed_demo --url http://127.0.0.1:8000/
-	SCOPELINE_DEBUG=true $(MANAGE) runserver --noreload 127.0.0.1:8000
+	SCOPELINE_DEBUG=true scripts/serve.sh $(VENV)/bin/python 127.0.0.1:8000
 
-test-deps:  ## Install Chromium, Pango and CJK fonts if missing; start PostgreSQL if it is not running
+test-deps:  ## Install Chromium, Pango, CJK fonts and dovecot (IMAP) if missing; start PostgreSQL if it is not running
 	@scripts/system-deps.sh
 	@scripts/services.sh
 
@@ -58,7 +58,11 @@ bench: setup  ## Print the performance and quality figures
 	$(VENV)/bin/python bench/triage.py
 	$(VENV)/bin/python bench/replies.py
 	$(VENV)/bin/python bench/web.py
+	$(VENV)/bin/python bench/dashboard.py
 	$(VENV)/bin/python bench/pdf.py
+	@scripts/services.sh
+	$(VENV)/bin/python bench/mail_queue.py
+	$(VENV)/bin/python bench/api.py
 
 train: setup  ## Retrain the triage models on the corpus (after editing corpus, cues or catalogue)
 	$(VENV)/bin/python scripts/train_triage.py

@@ -25,9 +25,6 @@ import sys
 
 from _django import django_env
 
-# This folder is first on the path when the script runs; its scripts' names (queue.py) must not
-# hide the standard library's modules from the imports below.
-sys.path.remove(os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse

@@ -22,3 +22,19 @@ if ! pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null; then
         exit 1
     }
 fi
+# Redis: the "rq" task engine's queue; the worker tests use its database 12 on 127.0.0.1.
+REDIS_PORT=${REDIS_PORT:-6379}
+if command -v redis-server >/dev/null 2>&1 && ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    echo "Redis is not answering on 127.0.0.1:$REDIS_PORT; starting it" >&2
+    mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
+    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --save "" \
+        --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+    for _ in $(seq 1 30); do
+        redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+        sleep 0.2
+    done
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null || {
+        echo "Redis did not start; the task tests need it on 127.0.0.1:$REDIS_PORT" >&2
+        exit 1
+    }
+fi

@@ -4,10 +4,12 @@
 #   pdf      Pango (WeasyPrint renders change orders to PDF with it) and the Noto fonts (Latin
 #            and CJK), so every language renders in PDFs and screenshots;
 #   browser  Debian's Chromium, which the browser tests drive through Playwright (no browser
-#            is ever downloaded).
-# Usage: system-deps.sh [pdf] [browser]   (no argument: both)
+#            is ever downloaded);
+#   imap     Debian's dovecot, the real IMAP server the e-mail intake tests start on their own
+#            (tests/web/test_imap.py; the package's own service stays as apt leaves it).
+# Usage: system-deps.sh [pdf] [browser] [imap]   (no argument: all three)
 set -eu
-want=${*:-pdf browser}
+want=${*:-pdf browser imap}
 missing=""
 has_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 for part in $want; do
@@ -26,8 +28,11 @@ for part in $want; do
     browser)
         command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
         ;;
+    imap)
+        [ -x /usr/sbin/dovecot ] || missing="$missing dovecot-imapd"
+        ;;
     *)
-        echo "system-deps.sh: unknown part '$part' (use pdf, browser)" >&2
+        echo "system-deps.sh: unknown part '$part' (use pdf, browser, imap)" >&2
         exit 2
         ;;
     esac

@@ -122,6 +122,8 @@ def add_client_and_import(b: Browsing) -> str:
     expect(page.locator(".messages")).to_contain_text(
         "Project created from bistro-dunarea.yaml with 3 ledger entries."
     )
+    # A new project opens on "Before you sign" (the lead check); then on to the project.
+    page.get_by_role("link", name="On to the project").click()
     expect(page.locator(".split")).to_contain_text("Sistem de rezervări online")
     b.shot(page, "project-imported")
     return page.url

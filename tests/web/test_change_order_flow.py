@@ -42,12 +42,26 @@ def test_from_a_decision_to_an_accepted_change_order(
     assert co.total == message.price_amount
     assert http.get(response["Location"]).status_code == 200
 
-    response = http.post(
-        reverse("change_order_action", kwargs={"ws": ws, "pk": co.pk}), {"action": "send"}
-    )
+    # Send: the e-mail is queued for the background worker, which runs once the click's
+    # transaction commits. Until it has gone out the order is a draft that cannot be edited.
+    with django_capture_on_commit_callbacks() as queued:
+        response = http.post(
+            reverse("change_order_action", kwargs={"ws": ws, "pk": co.pk}), {"action": "send"}
+        )
     assert response.status_code == 302
     co.refresh_from_db()
-    assert co.status == "sent"
+    assert (co.status, co.delivery, co.delivery_to) == ("draft", "queued", "matti@acme.example")
+    assert mail.outbox == []
+    queued_page = http.get(response["Location"]).content.decode()
+    assert "is being sent" in queued_page
+    assert 'value="send"' not in queued_page
+    edit = reverse("change_order_edit", kwargs={"ws": ws, "pk": co.pk})
+    assert http.get(edit).status_code == 302
+    assert len(queued) == 1
+    queued[0]()  # the worker's turn (the tests' task backend runs tasks inline)
+    co.refresh_from_db()
+    assert (co.status, co.delivery, co.delivery_attempts) == ("sent", "sent", 1)
+    assert co.delivered_at is not None
     assert len(mail.outbox) == 1
     sent = mail.outbox[0]
     assert sent.to == ["matti@acme.example"]
@@ -118,7 +132,7 @@ def test_portal_forms_speak_the_clients_language(world: World) -> None:
         title="加提一款標誌提案",
         lines=[services.Line("加提一款標誌提案", Decimal(8), Decimal(80))],
     )
-    services.send_change_order(co=co, actor=world.owner, site_url="http://x", email=False)
+    services.mark_sent(co=co, actor=world.owner, site_url="http://x")
     _link, token = services.create_portal_link(client=world.client, actor=world.owner)
     page = HttpClient(HTTP_ACCEPT_LANGUAGE="en").get(
         reverse("portal_change_order", kwargs={"token": token, "number": co.number})

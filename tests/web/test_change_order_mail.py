@@ -4,6 +4,7 @@ and the owners' notifications in each owner's language."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import io
@@ -18,16 +19,17 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
 from pytest_django.fixtures import Settings
 
 from scopeline.accounts.models import Membership, User
 from scopeline.changeorders import services
-from scopeline.changeorders.models import ChangeOrder, PortalLink
+from scopeline.changeorders.models import ChangeOrder, Notification, PortalLink
 from scopeline.core.money import format_money
 from scopeline.projects.models import LedgerEvent, Project
+from scopeline.web.tasks import MAX_ATTEMPTS
 from tests.web.conftest import PASSWORD, World, make_project
 from tests.web.test_change_orders import accept, line, new_order, sent_order, token_of
 
@@ -111,7 +113,7 @@ def body_of(message: EmailMessage) -> str:
 
 
 def test_the_client_gets_the_change_order_in_romanian_with_the_link_and_the_pdf(
-    world: World, bistro: Project, smtp: Inbox
+    world: World, bistro: Project, smtp: Inbox, django_capture_on_commit_callbacks: Any
 ) -> None:
     co = new_order(
         bistro,
@@ -122,10 +124,12 @@ def test_the_client_gets_the_change_order_in_romanian_with_the_link_and_the_pdf(
     )
     http = world.http(world.owner)
     action = reverse("change_order_action", kwargs={"ws": world.workspace.slug, "pk": co.pk})
-    response = http.post(action, {"action": "send"})
+    with django_capture_on_commit_callbacks(execute=True):  # the click, then its task
+        response = http.post(action, {"action": "send"})
     assert response.status_code == 302
     co.refresh_from_db()
     assert co.status == ChangeOrder.Status.SENT
+    assert co.delivery == ChangeOrder.Delivery.SENT
 
     assert len(smtp.messages) == 1
     received = smtp.messages[0]
@@ -187,11 +191,15 @@ def test_the_client_gets_the_change_order_in_romanian_with_the_link_and_the_pdf(
     assert "".join(translated("ro", "Change order %(number)s", number=co.number).split()) in flat
 
 
-def test_the_finnish_client_gets_the_finnish_email(world: World, smtp: Inbox) -> None:
+def test_the_finnish_client_gets_the_finnish_email(
+    world: World, smtp: Inbox, settings: Settings, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.SITE_URL = "https://app.example"
     world.client.email = "matti.virtanen@acme.example"
     world.client.save(update_fields=["email"])
     co = new_order(world.project, world.owner, title="Jäsenrekisteröinti")
-    services.send_change_order(co=co, actor=world.owner, site_url="https://app.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_by_email(co=co, actor=world.owner)
     (message,) = smtp.to("matti.virtanen@acme.example")
     assert message["Content-Language"] == "fi"
     assert message["Subject"] == translated(
@@ -203,27 +211,278 @@ def test_the_finnish_client_gets_the_finnish_email(world: World, smtp: Inbox) ->
     assert format_money(Decimal("800"), "EUR", "fi") in body
 
 
-def test_a_mail_server_that_is_down_changes_nothing(
-    world: World, bistro: Project, settings: Settings
+# -- delivery: queued, retried, failed, sent -------------------------------------------------
+
+
+def use_database_tasks(settings: Settings) -> None:
+    """Tasks go to the database queue (which can defer a retry), run by ``run_worker``."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+
+
+def run_worker(max_tasks: int | None = None) -> None:
+    """What ``manage.py db_worker --batch`` does, in this process and the test's transaction:
+    run every task that is due, then stop. (The real worker closes old connections between
+    tasks, as a server does between requests; here that would end the test's transaction.)"""
+    from unittest import mock
+
+    from django_tasks_db.management.commands import db_worker
+
+    worker = db_worker.Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=max_tasks,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    with mock.patch.object(db_worker, "close_old_connections", return_value=None):
+        worker.run()
+
+
+def nothing_issued(project: Project) -> bool:
+    return not (
+        PortalLink.objects.filter(client=project.client).exists()
+        or LedgerEvent.objects.filter(project=project, type="change_order_issued").exists()
+    )
+
+
+def test_a_mail_server_that_is_down_is_tried_again_later_and_nothing_is_lost(
+    world: World, bistro: Project, settings: Settings, django_capture_on_commit_callbacks: Any
 ) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    use_database_tasks(settings)
     use_smtp(settings, free_port())  # nothing listens there
     co = new_order(bistro, world.owner)
-    with pytest.raises(ConnectionRefusedError):
-        services.send_change_order(co=co, actor=world.owner, site_url="http://t")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_by_email(co=co, actor=world.owner)
+    assert DBTaskResult.objects.count() == 1  # queued, not run: the click did not wait
+    co.refresh_from_db()
+    assert (co.status, co.delivery, co.delivery_attempts) == ("draft", "queued", 0)
+
+    before = timezone.now()
+    run_worker()
+    co.refresh_from_db()
+    assert (co.status, co.delivery, co.delivery_attempts) == ("draft", "queued", 1)
+    assert "ConnectionRefusedError" in co.delivery_error
+    assert co.delivery_at is not None
+    assert dt.timedelta(seconds=55) < co.delivery_at - before < dt.timedelta(seconds=65)
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.run_after == co.delivery_at
+    assert nothing_issued(bistro)
+    assert not Notification.objects.exists()  # not yet a failure: it will be tried again
+    page = world.http(world.owner).get(
+        reverse("change_order_detail", kwargs={"ws": world.workspace.slug, "pk": co.pk})
+    )
+    assert "will be tried again" in page.content.decode()
+
+    run_worker()  # the retry is not due yet
+    co.refresh_from_db()
+    assert co.delivery_attempts == 1
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        use_smtp(settings, controller.port)
+        DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+        run_worker()
+    finally:
+        controller.stop()
+    co.refresh_from_db()
+    assert (co.status, co.delivery, co.delivery_attempts) == ("sent", "sent", 2)
+    assert co.delivery_error == ""
+    assert len(inbox.to("ioana@bistrodunarea.example")) == 1
+    assert LedgerEvent.objects.filter(project=bistro, type="change_order_issued").count() == 1
+    assert PortalLink.objects.filter(client=bistro.client).count() == 1
+    # A duplicate of the task (a queue may deliver one twice) finds nothing to do.
+    assert services.deliver(
+        change_order_id=co.pk, actor_id=None, site_url="http://t", can_retry=True
+    ) == services.Delivered("skipped")
+    assert len(inbox.messages) == 1
+
+
+class Refusing(Inbox):
+    """A mail server that has no such mailbox (a permanent 550)."""
+
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+        self, _server: Any, _session: Any, _envelope: Any, _address: str, _options: Any
+    ) -> str:
+        return "550 5.1.1 No such user here"
+
+
+def test_a_refused_address_fails_at_once_tells_the_owners_and_can_be_sent_again(
+    world: World, bistro: Project, settings: Settings, django_capture_on_commit_callbacks: Any
+) -> None:
+    use_database_tasks(settings)
+    refusing = Controller(Refusing(), hostname="127.0.0.1", port=free_port())
+    refusing.start()
+    try:
+        use_smtp(settings, refusing.port)
+        co = new_order(bistro, world.owner)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.send_by_email(co=co, actor=world.owner)
+        run_worker()
+    finally:
+        refusing.stop()
+    co.refresh_from_db()
+    assert (co.status, co.delivery, co.delivery_attempts) == ("draft", "failed", 1)
+    assert "550" in co.delivery_error
+    assert "No such user" in co.delivery_error
+    assert nothing_issued(bistro)
+    (notice,) = Notification.objects.filter(change_order=co)
+    assert (notice.user, notice.kind) == (world.owner, "change_order_undelivered")
+
     http = world.http(world.owner)
     ws = world.workspace.slug
-    response = http.post(
-        reverse("change_order_action", kwargs={"ws": ws, "pk": co.pk}),
-        {"action": "send"},
-        follow=True,
+    page = http.get(reverse("change_order_detail", kwargs={"ws": ws, "pk": co.pk})).content
+    assert "was not delivered" in page.decode()
+    assert 'value="retry"' in page.decode()
+    assert (
+        "was not delivered"
+        in http.get(reverse("notifications", kwargs={"ws": ws})).content.decode()
     )
-    assert response.status_code == 200
-    assert "nothing was changed" in response.content.decode()
+    # A failed draft can be edited again.
+    assert http.get(reverse("change_order_edit", kwargs={"ws": ws, "pk": co.pk})).status_code == 200
+
+    # The owner corrects the address and sends it again: it goes to the new address.
+    bistro.client.email = "rezervari@bistrodunarea.example"
+    bistro.client.save(update_fields=["email"])
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        use_smtp(settings, controller.port)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = http.post(
+                reverse("change_order_action", kwargs={"ws": ws, "pk": co.pk}), {"action": "retry"}
+            )
+        assert response.status_code == 302
+        run_worker()
+    finally:
+        controller.stop()
     co.refresh_from_db()
-    assert co.status == ChangeOrder.Status.DRAFT
-    assert co.sent_at is None
-    assert not PortalLink.objects.filter(client=bistro.client).exists()
-    assert not LedgerEvent.objects.filter(project=bistro, type="change_order_issued").exists()
+    assert (co.status, co.delivery, co.delivery_to) == (
+        "sent",
+        "sent",
+        "rezervari@bistrodunarea.example",
+    )
+    assert len(inbox.to("rezervari@bistrodunarea.example")) == 1
+    assert LedgerEvent.objects.filter(project=bistro, type="change_order_issued").count() == 1
+
+
+def test_without_a_deferring_queue_a_down_server_fails_after_one_attempt(
+    world: World, bistro: Project, settings: Settings, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The inline backend (tests, SCOPELINE_TASKS=immediate) cannot wait: the click's task
+    tries once, and the owner sees the failure with the retry button."""
+    use_smtp(settings, free_port())
+    co = new_order(bistro, world.owner)
+    http = world.http(world.owner)
+    ws = world.workspace.slug
+    with django_capture_on_commit_callbacks(execute=True):
+        response = http.post(
+            reverse("change_order_action", kwargs={"ws": ws, "pk": co.pk}),
+            {"action": "send"},
+            follow=True,
+        )
+    assert response.status_code == 200
+    co.refresh_from_db()
+    assert (co.status, co.delivery, co.delivery_attempts) == ("draft", "failed", 1)
+    assert nothing_issued(bistro)
+
+
+def test_the_last_attempt_gives_up(world: World, bistro: Project, settings: Settings) -> None:
+    use_smtp(settings, free_port())
+    co = new_order(bistro, world.owner)
+    ChangeOrder.objects.filter(pk=co.pk).update(
+        delivery="queued",
+        delivery_to=bistro.client.email,
+        delivery_attempts=MAX_ATTEMPTS - 1,
+        delivery_at=timezone.now(),
+    )
+    result = services.deliver(
+        change_order_id=co.pk, actor_id=None, site_url="http://t", can_retry=True
+    )
+    assert result == services.Delivered("failed")
+    co.refresh_from_db()
+    assert (co.delivery, co.delivery_attempts) == ("failed", MAX_ATTEMPTS)
+    assert Notification.objects.filter(change_order=co, kind="change_order_undelivered").exists()
+
+
+def test_a_queued_order_is_locked_and_a_withdrawn_one_is_not_sent(
+    world: World, bistro: Project, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    co = new_order(bistro, world.owner)
+    with django_capture_on_commit_callbacks() as queued:
+        services.send_by_email(co=co, actor=world.owner)
+    with pytest.raises(services.ChangeOrderError, match="being_sent"):
+        services.send_by_email(co=co, actor=world.owner)
+    with pytest.raises(services.ChangeOrderError, match="being_sent"):
+        services.mark_sent(co=co, actor=world.owner, site_url="http://t")
+    with pytest.raises(services.ChangeOrderError, match="being_sent"):
+        services.update_draft(
+            co=co,
+            actor=world.owner,
+            title="Changed while queued",
+            lines=[line("More", "1", "80")],
+            days=0,
+            valid_until=co.valid_until,
+            terms="",
+            concepts=0,
+            revision_rounds=0,
+        )
+    with pytest.raises(services.ChangeOrderError, match="not_retryable"):
+        services.retry_delivery(co=co, actor=world.owner)
+    services.withdraw(co=co, actor=world.owner)
+    for callback in queued:
+        callback()  # the task runs after the withdrawal
+    co.refresh_from_db()
+    assert (co.status, co.delivery) == ("withdrawn", "")
+    assert smtp.messages == []
+    assert nothing_issued(bistro)
+
+
+def test_an_order_being_sent_cannot_be_withdrawn(world: World, bistro: Project) -> None:
+    co = new_order(bistro, world.owner)
+    ChangeOrder.objects.filter(pk=co.pk).update(delivery="sending", delivery_at=timezone.now())
+    with pytest.raises(services.ChangeOrderError, match="being_sent"):
+        services.withdraw(co=co, actor=world.owner)
+
+
+def test_lost_deliveries_are_queued_again(
+    world: World, bistro: Project, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    now = timezone.now()
+    waiting = new_order(bistro, world.owner, title="Queued, its task lost")
+    crashed = new_order(bistro, world.owner, title="A worker died sending it")
+    recent = new_order(bistro, world.owner, title="Queued a minute ago")
+    long_ago = now - dt.timedelta(minutes=20)
+    for co, state, when in (
+        (waiting, "queued", long_ago),
+        (crashed, "sending", long_ago),
+        (recent, "queued", now - dt.timedelta(minutes=1)),
+    ):
+        ChangeOrder.objects.filter(pk=co.pk).update(
+            delivery=state, delivery_to=bistro.client.email, delivery_at=when
+        )
+    http = world.http(world.owner)
+    page = http.get(
+        reverse("change_order_detail", kwargs={"ws": world.workspace.slug, "pk": waiting.pk})
+    )
+    assert "may not be running" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.resume_deliveries(now=now) == 2
+    for co in (waiting, crashed):
+        co.refresh_from_db()
+        assert co.status == ChangeOrder.Status.SENT, co.title
+    recent.refresh_from_db()
+    assert recent.delivery == "queued"
+    assert len(smtp.messages) == 2
 
 
 def test_owners_are_told_in_their_own_language(

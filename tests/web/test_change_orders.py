@@ -75,11 +75,10 @@ def sent_order(
     project: Project, actor: User, title: str = "Member registration", **options: Any
 ) -> tuple[ChangeOrder, str]:
     """A change order sent without e-mail, and the client's portal token."""
-    co, url = services.send_change_order(
+    co, url = services.mark_sent(
         co=new_order(project, actor, title, **options),
         actor=actor,
         site_url="http://testserver",
-        email=False,
     )
     return co, token_of(url)
 
@@ -218,7 +217,7 @@ def test_only_a_draft_can_be_edited(world: World) -> None:
     )
     assert ChangeOrderLine.objects.filter(change_order=co).count() == 1
 
-    services.send_change_order(co=co, actor=world.owner, site_url="http://t", email=False)
+    services.mark_sent(co=co, actor=world.owner, site_url="http://t")
     with pytest.raises(services.ChangeOrderError, match="not_draft"):
         services.update_draft(
             co=co,
@@ -248,13 +247,13 @@ def test_sending_needs_a_valid_date_and_an_email_address(world: World) -> None:
     assert world.client.email == ""
     co = new_order(world.project, world.owner)
     with pytest.raises(services.ChangeOrderError, match="no_client_email"):
-        services.send_change_order(co=co, actor=world.owner, site_url="http://t", email=True)
+        services.send_by_email(co=co, actor=world.owner)
 
     ChangeOrder.objects.filter(pk=co.pk).update(
         valid_until=timezone.localdate() - dt.timedelta(days=1)
     )
     with pytest.raises(services.ChangeOrderError, match="valid_until_past"):
-        services.send_change_order(co=co, actor=world.owner, site_url="http://t", email=False)
+        services.mark_sent(co=co, actor=world.owner, site_url="http://t")
     co.refresh_from_db()
     assert co.status == ChangeOrder.Status.DRAFT
     assert not PortalLink.objects.exists()
@@ -262,9 +261,7 @@ def test_sending_needs_a_valid_date_and_an_email_address(world: World) -> None:
 
     # Valid until today is still valid; without e-mail the owner copies the link.
     ChangeOrder.objects.filter(pk=co.pk).update(valid_until=timezone.localdate())
-    sent, url = services.send_change_order(
-        co=co, actor=world.owner, site_url="https://app.example/", email=False
-    )
+    sent, url = services.mark_sent(co=co, actor=world.owner, site_url="https://app.example/")
     assert sent.status == ChangeOrder.Status.SENT
     assert sent.sent_at is not None
     assert url.startswith("https://app.example/p/")
@@ -274,7 +271,7 @@ def test_sending_needs_a_valid_date_and_an_email_address(world: World) -> None:
     assert project_facts(world.project).state.pending_change_orders == (co.number,)
     assert mail.outbox == []
     with pytest.raises(services.ChangeOrderError, match="not_draft"):
-        services.send_change_order(co=co, actor=world.owner, site_url="http://t", email=False)
+        services.mark_sent(co=co, actor=world.owner, site_url="http://t")
 
 
 def test_withdraw_closes_a_draft_or_a_sent_order_and_nothing_else(world: World) -> None:

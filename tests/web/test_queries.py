@@ -42,6 +42,7 @@ def pages(world: World, request: ClientRequest) -> dict[str, str]:
         "project list": reverse("project_list", kwargs={"ws": ws}),
         "project list, all": reverse("project_list", kwargs={"ws": ws}) + "?status=all",
         "dashboard": reverse("dashboard", kwargs={"ws": ws}),
+        "dashboard csv": reverse("dashboard_csv", kwargs={"ws": ws}),
         "request detail": reverse("request_detail", kwargs={"ws": ws, "pk": request.pk}),
         "client list": reverse("client_list", kwargs={"ws": ws}),
         "client detail": reverse("client_detail", kwargs={"ws": ws, "pk": world.client.pk}),

@@ -28,9 +28,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from scopeline.accounts.models import Membership
+from scopeline.api import services as api_services
 from scopeline.changeorders import services as changeorders
 from scopeline.inbox import services as inbox
+from scopeline.intake import services as intake
 from scopeline.projects.models import ClientRequest
+from scopeline.timeimport import services as timeimport
 from tests.web.conftest import EXAMPLES, PASSWORD, World, agreement_post
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,6 +42,7 @@ PHONE = "Lisätkää etusivulle puhelinnumeromme."
 # Every page under /w/<ws>/, with the object its URL names (None: no pk).
 WORKSPACE_URLS: dict[str, str | None] = {
     "dashboard": None,
+    "dashboard_csv": None,
     "inbox": None,
     "request_new": None,
     "request_detail": "request",
@@ -70,6 +74,23 @@ WORKSPACE_URLS: dict[str, str | None] = {
     "portal_link_new": "client",
     "portal_link_revoke": "portal_link",
     "notifications": None,
+    "client_health": "client",
+    "project_exit": "project",
+    "project_lead": "project",
+    "health_settings": None,
+    "intake": None,
+    "intake_upload": None,
+    "intake_mailbox": None,
+    "intake_email": "incoming_email",
+    "intake_email_raw": "incoming_email",
+    "intake_attachment": "email_attachment",
+    "time_import": "project",
+    "time_import_preview": "time_upload",
+    "time_import_confirm": "time_upload",
+    "api_settings": None,
+    "api_token_revoke": "api_token",
+    "webhook_new": None,
+    "webhook_toggle": "webhook",
 }
 # Views that answer POST only: the workspace check comes first (login redirect, 404), and only
 # a member who may use the view gets 405 for a GET.
@@ -80,6 +101,10 @@ POST_ONLY = {
     "change_order_action",
     "portal_link_new",
     "portal_link_revoke",
+    "time_import_confirm",
+    "api_token_revoke",
+    "webhook_new",
+    "webhook_toggle",
 }
 # The client portal: public, by token (tests/web/test_portal.py covers it, CSRF included).
 PORTAL_URLS = {
@@ -156,6 +181,28 @@ def objects(world: World) -> Objects:
         lines=[changeorders.Line("Member registration", Decimal(14), Decimal(80))],
     )
     link, _token = changeorders.create_portal_link(client=world.client, actor=world.owner)
+    email = intake.receive_email(
+        workspace=world.workspace,
+        raw=(ROOT / "tests/data/eml/en-alternative-attachments.eml").read_bytes(),
+        source="upload",
+        actor=world.owner,
+    ).email
+    assert email is not None
+    time_upload = timeimport.store_upload(
+        project=world.project,
+        actor=world.owner,
+        filename="toggl.csv",
+        content=(ROOT / "tests/data/timesheets/toggl-detailed.csv").read_bytes(),
+    )
+    api_token, _raw = api_services.create_token(
+        workspace=world.workspace, actor=world.owner, name="sync", scopes=["read"]
+    )
+    webhook = api_services.create_webhook(
+        workspace=world.workspace,
+        actor=world.owner,
+        url="https://hooks.example.com/x",
+        events=["request.triaged"],
+    )
     return Objects(
         request=request,
         membership=membership,
@@ -166,6 +213,11 @@ def objects(world: World) -> Objects:
             "membership": membership.pk,
             "change_order": order.pk,
             "portal_link": link.pk,
+            "incoming_email": email.pk,
+            "email_attachment": email.attachments.all()[0].pk,
+            "time_upload": time_upload.pk,
+            "api_token": api_token.pk,
+            "webhook": webhook.pk,
         },
     )
 
@@ -228,7 +280,38 @@ def post_payloads(world: World, objects: Objects) -> dict[str, dict[str, str]]:
         "change_order_action": {"action": "withdraw"},
         "portal_link_new": {},
         "portal_link_revoke": {},
+        "project_exit": {"tone": "warm", "money_option": "", "leave_out_of_portfolio": "on"},
+        "health_settings": {
+            "out_of_scope_window_days": "21",
+            "out_of_scope_per_window": "1",
+            "rate_floor_percent": "80",
+            "rate_floors": "EUR 50",
+            "over_budget_percent": "10",
+            "payment_grace_days": "7",
+            "consider_ending_below": "60",
+        },
+        "api_settings": {"name": "sync", "scope": "read"},
+        "api_token_revoke": {},
+        "webhook_new": {"url": "https://hooks.example.com/y", "events": ["request.triaged"]},
+        "webhook_toggle": {},
+        "intake_mailbox": {
+            "action": "save",
+            "host": "imap.example.com",
+            "port": "993",
+            "security": "ssl",
+            "username": "intake@example.com",
+            "password": "mailbox secret",
+            "folder": "INBOX",
+            "enabled": "on",
+        },
+        "intake_email": {"action": "dismiss"},
         "workspace_new": {"name": "Second studio"},
+        "time_import_confirm": {
+            "encoding": "auto",
+            "date": "Start date",
+            "duration": "Duration",
+            "date_order": "auto",
+        },
         "password_change": {
             "old_password": PASSWORD,
             "new_password1": "a much longer passphrase 42",

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import loader
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -26,10 +27,15 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from scopeline.api import webhooks
+from scopeline.api.models import ApiToken, Webhook
 from scopeline.changeorders import services
 from scopeline.changeorders.models import ChangeOrder, PortalLink
+from scopeline.clients.models import Client
 from scopeline.inbox import services as inbox
+from scopeline.intake.models import IncomingEmail, IntakeMailbox
 from scopeline.projects.models import ClientRequest, Project
+from scopeline.timeimport.models import TimeUpload
 from tests.web.conftest import EXAMPLES, PASSWORD, World, agreement_post
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "scopeline"
@@ -160,6 +166,8 @@ def owner_tour(world: World, tour: Tour) -> None:
     )
     tour.see(response, message=True)
 
+    intake_tour(world, tour, http, url)
+
     # Projects: the editor (new, invalid, edit, unchanged), import, ledger, status, history.
     tour.see(http.get(url("project_list")))
     tour.see(http.get(url("project_list") + "?status=all"))
@@ -193,17 +201,36 @@ def owner_tour(world: World, tour: Tour) -> None:
     ledger = {"type": "hours", "date": "2026-11-02", "hours": "2"}
     for data in (ledger, ledger | {"hours": ""}):
         tour.see(http.post(url("ledger_record", pk=p), data, follow=True), message=True)
+    time_import_tour(http, tour, url, p)
     for status in ("nonsense", "completed"):
         response = http.post(url("project_status", pk=p), {"status": status}, follow=True)
         tour.see(response, message=True)
     world.project.refresh_from_db()
     assert world.project.status == "completed"
 
+    health_tour(world, tour, http, url)
+
     # Team and settings.
     tour.see(http.get(url("members")))
     tour.see(http.post(url("members"), {"email": "nobody@example.com", "role": "member"}))
     tour.see(http.get(url("workspace_settings")))
     tour.see(http.post(url("workspace_settings"), {"name": "Studio North", "currency": "XYZ"}))
+
+    # API tokens and webhooks: empty, form errors, a token and a webhook shown once, a delivery.
+    tour.see(http.get(url("api_settings")))
+    tour.see(http.post(url("api_settings"), {"name": "", "scope": "nope"}))
+    tour.see(http.post(url("webhook_new"), {"url": "ftp://x", "events": []}))
+    data = {"name": "sync", "scope": "write", "expires_in_days": "30"}
+    tour.see(http.post(url("api_settings"), data, follow=True), message=True)
+    hook = {"url": "http://127.0.0.1:9/hook", "events": ["request.triaged"]}
+    tour.see(http.post(url("webhook_new"), hook, follow=True), message=True)
+    webhook = Webhook.objects.get(workspace=world.workspace)
+    webhooks.emit(world.workspace.pk, "request.triaged", {"request": {"id": 1}})
+    tour.see(http.post(url("webhook_toggle", pk=webhook.pk), follow=True), message=True)
+    token = ApiToken.objects.get(workspace=world.workspace)
+    tour.see(http.post(url("api_token_revoke", pk=token.pk), follow=True), message=True)
+    ApiToken.objects.filter(pk=token.pk).delete()  # the next language's tour makes its own
+    Webhook.objects.filter(pk=webhook.pk).delete()
 
     # Outside the workspace.
     tour.see(http.get(reverse("preferences")))
@@ -226,6 +253,94 @@ def owner_tour(world: World, tour: Tour) -> None:
     tour.see(stranger.get(url("project_detail", pk=p)), 404)
     in_language(world.teammate, tour.lang)
     tour.see(world.http(world.teammate).get(url("workspace_settings")), 403)
+
+
+def intake_tour(world: World, tour: Tour, http: HttpClient, url: Any) -> None:
+    """E-mail intake: the empty list, an upload with a triaged, an unmatched, a refused and a
+    repeated file, the lists, assigning a message with attachments to a project, and the
+    mailbox page (a failed connection test, saved settings, a failed check and its error)."""
+    from tests.web.test_intake import closed_port, mailbox_post
+
+    def eml(name: str) -> SimpleUploadedFile:
+        return SimpleUploadedFile(name, (SRC.parents[1] / "tests/data/eml" / name).read_bytes())
+
+    Client.objects.filter(pk=world.client.pk).update(email="matti.virtanen@acme.example")
+    tour.see(http.get(url("intake")))
+    tour.see(http.get(url("intake_upload")))
+    tour.see(http.post(url("intake_upload"), {}))
+    names = ["fi-plain-quoted.eml", "en-alternative-attachments.eml", "malformed.eml"]
+    response = http.post(url("intake_upload"), {"emls": [eml(n) for n in [*names, names[0]]]})
+    tour.see(response)
+    tour.see(http.get(url("intake")))
+    tour.see(http.get(url("intake") + "?show=all"))
+    tour.see(http.get(url("intake") + "?show=rejected"))
+    email = IncomingEmail.objects.get(workspace=world.workspace, status="unmatched")
+    tour.see(http.get(url("intake_email", pk=email.pk)))
+    tour.see(http.post(url("intake_email", pk=email.pk), {"action": "assign", "project": "0"}))
+    assign = {"action": "assign", "project": world.project.pk}
+    tour.see(http.post(url("intake_email", pk=email.pk), assign, follow=True), message=True)
+    tour.see(http.get(url("intake_email", pk=email.pk)))
+
+    tour.see(http.get(url("intake_mailbox")))
+    tour.see(http.post(url("intake_mailbox"), mailbox_post(action="test")))
+    saved = http.post(url("intake_mailbox"), mailbox_post(port=str(closed_port())), follow=True)
+    tour.see(saved, message=True)
+    response = http.post(url("intake_mailbox"), {"action": "poll"}, follow=True)
+    tour.see(response, message=True)  # could not connect; the error is on the page
+    IntakeMailbox.objects.filter(workspace=world.workspace).delete()  # the next language's own
+
+
+def time_import_tour(http: HttpClient, tour: Tour, url: Any, p: int) -> None:
+    """A time tracker's export: the upload page, a refused file, the preview with its bad
+    rows, the same file read in a wrong encoding, and the import."""
+    toggl = (SRC.parents[1] / "tests/data/timesheets/toggl-bad-rows.csv").read_bytes()
+    tour.see(http.get(url("time_import", pk=p)))
+    refused = SimpleUploadedFile("book.xlsx", b"PK\x03\x04" + b"\x00" * 40)
+    tour.see(http.post(url("time_import", pk=p), {"file": refused}))
+    response = http.post(
+        url("time_import", pk=p), {"file": SimpleUploadedFile("toggl.csv", toggl)}, follow=True
+    )
+    tour.see(response)
+    upload = TimeUpload.objects.latest("id")
+    tour.see(http.get(url("time_import_preview", pk=upload.pk) + "?encoding=utf-16"))
+    mapping = {"encoding": "auto", "date": "Start date", "duration": "Duration"}
+    mapping |= {"date_order": "auto", "skip_problems": "on"}
+    response = http.post(url("time_import_confirm", pk=upload.pk), mapping, follow=True)
+    tour.see(response, message=True)
+
+
+def health_tour(world: World, tour: Tour, http: HttpClient, url: Any) -> None:
+    """Client health (healthy, and red with every kind of evidence), the exit kit (tones, a
+    refused and a saved choice, a reset), the lead check and the thresholds (errors, saved)."""
+    from tests.web.test_health import red_project, stored_request
+
+    tour.see(http.get(url("client_health", pk=world.client.pk)))
+    red = red_project(world)
+    stored_request(red, kinds=["addition"], scope="excluded", action="decline", decided=True)
+    tour.see(http.get(url("client_list")))  # the score badges
+    tour.see(http.get(url("client_detail", pk=red.client_id)))
+    tour.see(http.get(url("client_health", pk=red.client_id)))
+    for tone in ("warm", "neutral", "firm"):
+        tour.see(http.get(url("project_exit", pk=red.pk) + f"?tone={tone}"))
+        tour.see(http.get(url("project_lead", pk=red.pk) + f"?tone={tone}"))
+    tour.see(http.post(url("project_exit", pk=red.pk), {"tone": "x", "money_option": "nope"}))
+    saved = {"tone": "warm", "money_option": "keep_deposit", "text": "Edited.", "save": "1"}
+    tour.see(http.post(url("project_exit", pk=red.pk), saved, follow=True), message=True)
+    reset = {"tone": "warm", "reset": "1"}
+    tour.see(http.post(url("project_exit", pk=red.pk), reset, follow=True), message=True)
+    tour.see(http.get(url("health_settings")))
+    bad = {"rate_floors": "XYZ 5\nEUR -1\nnonsense", "consider_ending_below": "500"}
+    tour.see(http.post(url("health_settings"), bad))
+    good = {
+        "out_of_scope_window_days": "30",
+        "out_of_scope_per_window": "2",
+        "rate_floor_percent": "70",
+        "rate_floors": "EUR 50",
+        "over_budget_percent": "20",
+        "payment_grace_days": "14",
+        "consider_ending_below": "50",
+    }
+    tour.see(http.post(url("health_settings"), good, follow=True), message=True)
 
 
 def visitor_tour(world: World, tour: Tour) -> None:
@@ -296,8 +411,15 @@ def change_order_tour(world: World, tour: Tour, on_commit: Any) -> None:
     tour.see(http.post(url("change_order_edit", pk=co.pk), {"title": ""}))  # errors
     tour.see(http.get(url("change_order_new") + f"?project={world.project.pk}"))
     mail.outbox.clear()
-    response = http.post(url("change_order_action", pk=co.pk), {"action": "send"})
-    tour.see(response, 302)  # renders the client's e-mail
+    # The e-mail goes out from a background task (inline here, once the click commits),
+    # rendered outside the response.
+    with on_commit(execute=True):
+        response = http.post(url("change_order_action", pk=co.pk), {"action": "send"})
+    tour.see(response, 302)
+    tour.templates |= {
+        "changeorders/email/change_order.txt",
+        "changeorders/email/change_order_subject.txt",
+    }
     tour.see(http.get(response["Location"]), message=True)
     sent = mail.outbox[-1]
     tour.check(str(sent.subject), "change order e-mail subject")

@@ -34,6 +34,8 @@ def _section(url_name: str) -> str:
         return "inbox"
     if url_name.startswith(("change_order", "notifications")):
         return "change_orders"
+    if url_name.startswith("intake"):
+        return "intake"
     if url_name.startswith(("client_", "portal_link")):
         return "clients"
     if url_name.startswith(("project_", "ledger_")):

@@ -29,6 +29,17 @@ class ChangeOrder(models.Model):
         EXPIRED = "expired", _("Expired")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    class Delivery(models.TextChoices):
+        """The e-mail to the client, sent by a background task. The order stays a draft (and
+        cannot be edited) while its e-mail is queued or being sent, and becomes "sent" when the
+        mail server has taken the message; a failure leaves it a draft with the error."""
+
+        NONE = "", _("Not e-mailed")
+        QUEUED = "queued", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("E-mailed")
+        FAILED = "failed", _("Not delivered")
+
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="change_orders")
     request = models.ForeignKey(
@@ -73,6 +84,14 @@ class ChangeOrder(models.Model):
     accepted_user_agent = models.CharField(max_length=500, blank=True)
     decline_comment = models.TextField(blank=True)
 
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, blank=True, default="")
+    delivery_to = models.EmailField(blank=True)
+    delivery_attempts = models.PositiveSmallIntegerField(default=0)
+    delivery_error = models.CharField(max_length=500, blank=True)
+    # When the next attempt is due (queued), or when the current one started (sending).
+    delivery_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering: ClassVar[list[str]] = ["-year", "-sequence"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
@@ -84,6 +103,11 @@ class ChangeOrder(models.Model):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["workspace", "status", "-created_at"]),
             models.Index(fields=["project", "-created_at"]),
+            models.Index(
+                fields=["delivery", "delivery_at"],
+                name="co_delivery_due",
+                condition=models.Q(delivery__in=["queued", "sending"]),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -92,6 +116,10 @@ class ChangeOrder(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.SENT
+
+    @property
+    def is_being_delivered(self) -> bool:
+        return self.delivery in (self.Delivery.QUEUED, self.Delivery.SENDING)
 
 
 class ChangeOrderLine(models.Model):

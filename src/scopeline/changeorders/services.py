@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,11 +12,13 @@ from decimal import Decimal
 from typing import Any, Final
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from scopeline.accounts.models import Membership, User, Workspace
 from scopeline.accounts.services import audit
+from scopeline.api import webhooks
 from scopeline.changeorders import mail
 from scopeline.changeorders.documents import django_language, render_document, sha256
 from scopeline.changeorders.models import (
@@ -30,14 +33,20 @@ from scopeline.core.events import ChangeOrderAccepted, ChangeOrderDeclined, Chan
 from scopeline.core.money import quantize
 from scopeline.core.replies.composer import add_working_days, request_sentence, working_days
 from scopeline.core.triage.estimate import task_titles
+from scopeline.health import services as health
 from scopeline.projects import services as project_services
 from scopeline.projects.agreements import agreement_data
 from scopeline.projects.models import AgreementVersion, ClientRequest, Project
 from scopeline.projects.selectors import current_agreement
+from scopeline.web.tasks import describe, enqueue_on_commit, is_transient, retry_delay
 
 VALID_DAYS: Final = 14
 PORTAL_DAYS: Final = 30
 TOKEN_BYTES: Final = 32
+# A delivery queued or being sent this long past its time has lost its task (seconds).
+STUCK_AFTER: Final = 15 * 60
+
+log = logging.getLogger(__name__)
 
 
 class ChangeOrderError(Exception):
@@ -226,6 +235,8 @@ def update_draft(
     locked = ChangeOrder.objects.select_for_update().get(pk=co.pk)
     if locked.status != ChangeOrder.Status.DRAFT:
         raise ChangeOrderError("not_draft")
+    if locked.is_being_delivered:
+        raise ChangeOrderError("being_sent")
     locked.title = title.strip()[:200]
     locked.days = days
     locked.valid_until = valid_until
@@ -257,55 +268,276 @@ def revise(*, co: ChangeOrder, actor: User) -> ChangeOrder:
 
 
 # -- sending, withdrawing, expiring ---------------------------------------------------------
+#
+# "Send" hands the e-mail to a background task (changeorders/tasks.py): the order is queued,
+# locked against edits, and becomes "sent" (ledger event, portal link) only when the mail server
+# has taken the message. A transient failure is tried again with back-off; a permanent one, or
+# the last attempt, leaves the order a draft marked "not delivered", with the error, a retry
+# button and a notification for the owners. "Mark as sent" without e-mail is immediate.
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """What one delivery attempt did: "sent", "retry" (again at ``retry_at``), "failed" or
+    "skipped" (nothing to do: delivered already, withdrawn, or another attempt has it)."""
+
+    outcome: str
+    retry_at: dt.datetime | None = None
+
+
+def _locked(co: ChangeOrder) -> ChangeOrder:
+    return (
+        ChangeOrder.objects.select_for_update(of=("self",))
+        .select_related("project__client", "project__workspace")
+        .get(pk=co.pk)
+    )
+
+
+def _check_sendable(co: ChangeOrder) -> None:
+    if co.status != ChangeOrder.Status.DRAFT:
+        raise ChangeOrderError("not_draft")
+    if co.is_being_delivered:
+        raise ChangeOrderError("being_sent")
+    if co.valid_until < timezone.localdate():
+        raise ChangeOrderError("valid_until_past")
+
+
+def _issue(co: ChangeOrder, *, actor: User | None, site_url: str, token: str, emailed: bool) -> str:
+    """Freeze ``co`` (locked, a draft) as sent: the ledger's issued event, once, and the
+    client's portal link for ``token``. Returns the link's address."""
+    today = timezone.localdate()
+    co.status = ChangeOrder.Status.SENT
+    co.issued_on = today
+    co.sent_at = timezone.now()
+    co.save(
+        update_fields=[
+            "status",
+            "issued_on",
+            "sent_at",
+            "delivery",
+            "delivery_error",
+            "delivered_at",
+            "updated_at",
+        ]
+    )
+    project_services.record_event(
+        project=co.project,
+        actor=actor,
+        event=ChangeOrderIssued(
+            date=today, ref=co.number, amount=co.total, hours=co.hours, title=co.title
+        ),
+    )
+    link = _new_link(client=co.project.client, actor=actor, token=token)
+    audit(
+        workspace=co.project.workspace,
+        actor=actor,
+        action="change_order.sent",
+        obj=co,
+        detail={"number": co.number, "emailed": emailed, "link": link.hint},
+    )
+    return portal_url(site_url, token)
 
 
 @transaction.atomic
-def send_change_order(
-    *, co: ChangeOrder, actor: User, site_url: str, email: bool = True
-) -> tuple[ChangeOrder, str]:
-    """Send a draft: it is frozen as sent, the ledger records it as issued, and the client
-    gets a new portal link (and, with ``email``, the change order by e-mail). Returns the link.
-    When the mail server refuses, nothing is changed and the error propagates."""
-    locked = (
-        ChangeOrder.objects.select_for_update(of=("self",))
-        .select_related("project__client")
-        .get(pk=co.pk)
-    )
-    if locked.status != ChangeOrder.Status.DRAFT:
-        raise ChangeOrderError("not_draft")
-    today = timezone.localdate()
-    if locked.valid_until < today:
-        raise ChangeOrderError("valid_until_past")
-    client = locked.project.client
-    if email and not client.email:
-        raise ChangeOrderError("no_client_email")
-    locked.status = ChangeOrder.Status.SENT
-    locked.issued_on = today
-    locked.sent_at = timezone.now()
-    locked.save(update_fields=["status", "issued_on", "sent_at", "updated_at"])
-    project_services.record_event(
-        project=locked.project,
+def mark_sent(*, co: ChangeOrder, actor: User, site_url: str) -> tuple[ChangeOrder, str]:
+    """Send a draft without e-mail: it is frozen as sent at once, the ledger records it as
+    issued, and the client gets a new portal link, returned for the owner to pass on."""
+    locked = _locked(co)
+    _check_sendable(locked)
+    url = _issue(
+        locked,
         actor=actor,
-        event=ChangeOrderIssued(
-            date=today,
-            ref=locked.number,
-            amount=locked.total,
-            hours=locked.hours,
-            title=locked.title,
-        ),
+        site_url=site_url,
+        token=secrets.token_urlsafe(TOKEN_BYTES),
+        emailed=False,
     )
-    link, token = create_portal_link(client=client, actor=actor)
-    url = portal_url(site_url, token)
-    if email:
-        mail.send_change_order(locked, url)
+    return locked, url
+
+
+def _queue_delivery(co: ChangeOrder, actor: User) -> None:
+    client = co.project.client
+    if not client.email:
+        raise ChangeOrderError("no_client_email")
+    co.delivery = ChangeOrder.Delivery.QUEUED
+    co.delivery_to = client.email
+    co.delivery_attempts = 0
+    co.delivery_error = ""
+    co.delivery_at = timezone.now()
+    co.save(
+        update_fields=[
+            "delivery",
+            "delivery_to",
+            "delivery_attempts",
+            "delivery_error",
+            "delivery_at",
+            "updated_at",
+        ]
+    )
+    from scopeline.changeorders.tasks import deliver_change_order
+
+    enqueue_on_commit(deliver_change_order, co.pk, actor.pk)
+
+
+@transaction.atomic
+def send_by_email(*, co: ChangeOrder, actor: User) -> ChangeOrder:
+    """Queue a draft's e-mail to the client (the PDF attached, a new portal link in it). The
+    order cannot be edited from now on; it becomes sent when the e-mail has gone out."""
+    locked = _locked(co)
+    _check_sendable(locked)
+    _queue_delivery(locked, actor)
     audit(
         workspace=locked.project.workspace,
         actor=actor,
-        action="change_order.sent",
+        action="change_order.queued",
         obj=locked,
-        detail={"number": locked.number, "emailed": email, "link": link.hint},
+        detail={"number": locked.number, "to": locked.delivery_to},
     )
-    return locked, url
+    return locked
+
+
+def delivery_is_stuck(co: ChangeOrder, now: dt.datetime | None = None) -> bool:
+    """Queued or being sent for longer than ``STUCK_AFTER`` past its time: its task was lost
+    (a queue that was down, a worker that died), so it may be queued again."""
+    now = now or timezone.now()
+    return (
+        co.is_being_delivered
+        and co.delivery_at is not None
+        and co.delivery_at < now - dt.timedelta(seconds=STUCK_AFTER)
+    )
+
+
+@transaction.atomic
+def retry_delivery(*, co: ChangeOrder, actor: User) -> ChangeOrder:
+    """Queue the e-mail again after it failed (or got stuck), to the client's address as it is
+    now (the owner may have corrected it), with a fresh series of attempts."""
+    locked = _locked(co)
+    if locked.status != ChangeOrder.Status.DRAFT:
+        raise ChangeOrderError("not_draft")
+    if locked.delivery != ChangeOrder.Delivery.FAILED and not delivery_is_stuck(locked):
+        raise ChangeOrderError("not_retryable")
+    if locked.valid_until < timezone.localdate():
+        raise ChangeOrderError("valid_until_past")
+    _queue_delivery(locked, actor)
+    audit(
+        workspace=locked.project.workspace,
+        actor=actor,
+        action="change_order.delivery_retried",
+        obj=locked,
+        detail={"number": locked.number, "to": locked.delivery_to},
+    )
+    return locked
+
+
+def deliver(
+    *, change_order_id: int, actor_id: int | None, site_url: str, can_retry: bool
+) -> Delivered:
+    """One attempt at e-mailing a queued change order; called by its background task.
+
+    The attempt is claimed with a conditional update (queued -> sending, one row or nothing),
+    so two copies of the task never both send. The PDF is rendered and the mail sent outside
+    any transaction (no lock is held while the mail server thinks); only when the server has
+    taken the message is the order marked sent, with the portal link whose token is in it."""
+    now = timezone.now()
+    claimed = ChangeOrder.objects.filter(
+        pk=change_order_id, status=ChangeOrder.Status.DRAFT, delivery=ChangeOrder.Delivery.QUEUED
+    ).update(
+        delivery=ChangeOrder.Delivery.SENDING,
+        delivery_at=now,
+        delivery_attempts=F("delivery_attempts") + 1,
+        updated_at=now,
+    )
+    if claimed != 1:
+        return Delivered("skipped")
+    co = ChangeOrder.objects.select_related(
+        "project__client", "project__workspace", "project__current_version", "request"
+    ).get(pk=change_order_id)
+    if co.valid_until < timezone.localdate():
+        return _undelivered(co, "valid_until_past", retry_at=None)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    try:
+        mail.send_change_order(co, portal_url(site_url, token), to=co.delivery_to)
+    except Exception as exc:
+        log.warning(
+            "change order %s: e-mail to %s failed", co.number, co.delivery_to, exc_info=True
+        )
+        delay = retry_delay(co.delivery_attempts) if can_retry and is_transient(exc) else None
+        retry_at = now + dt.timedelta(seconds=delay) if delay is not None else None
+        return _undelivered(co, describe(exc), retry_at=retry_at)
+    with transaction.atomic():
+        locked = _locked(co)
+        if (
+            locked.status != ChangeOrder.Status.DRAFT
+            or locked.delivery != ChangeOrder.Delivery.SENDING
+        ):
+            log.error("change order %s changed while its e-mail was sent", co.number)
+            return Delivered("skipped")
+        locked.delivery = ChangeOrder.Delivery.SENT
+        locked.delivery_error = ""
+        locked.delivered_at = timezone.now()
+        actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+        _issue(locked, actor=actor, site_url=site_url, token=token, emailed=True)
+    return Delivered("sent")
+
+
+def _undelivered(co: ChangeOrder, error: str, *, retry_at: dt.datetime | None) -> Delivered:
+    """Record a failed attempt: queued again for ``retry_at``, or failed for good (the owners
+    get a notification and the order is a draft again, with a retry button)."""
+    with transaction.atomic():
+        locked = _locked(co)
+        if locked.delivery != ChangeOrder.Delivery.SENDING:
+            return Delivered("skipped")
+        locked.delivery_error = error[:500]
+        if retry_at is not None:
+            locked.delivery = ChangeOrder.Delivery.QUEUED
+            locked.delivery_at = retry_at
+            locked.save(update_fields=["delivery", "delivery_error", "delivery_at", "updated_at"])
+            return Delivered("retry", retry_at)
+        locked.delivery = ChangeOrder.Delivery.FAILED
+        locked.delivery_at = None
+        locked.save(update_fields=["delivery", "delivery_error", "delivery_at", "updated_at"])
+        audit(
+            workspace=locked.project.workspace,
+            actor=None,
+            action="change_order.delivery_failed",
+            obj=locked,
+            detail={
+                "number": locked.number,
+                "to": locked.delivery_to,
+                "attempts": locked.delivery_attempts,
+                "error": locked.delivery_error,
+            },
+        )
+        _notify(locked, "change_order_undelivered", email=False)
+    return Delivered("failed")
+
+
+def resume_deliveries(*, now: dt.datetime | None = None) -> int:
+    """Queue again the e-mails whose task was lost: queued or being sent for ``STUCK_AFTER``
+    past their time. Run by `manage.py resume_deliveries` from cron; a duplicate is harmless
+    (the claim lets one attempt through). Returns how many were queued."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=STUCK_AFTER)
+    from scopeline.changeorders.tasks import deliver_change_order
+
+    resumed = 0
+    stuck = ChangeOrder.objects.filter(
+        status=ChangeOrder.Status.DRAFT,
+        delivery__in=[ChangeOrder.Delivery.QUEUED, ChangeOrder.Delivery.SENDING],
+        delivery_at__lt=cutoff,
+    ).values_list("pk", "delivery")
+    for pk, delivery in stuck:
+        with transaction.atomic():
+            if delivery == ChangeOrder.Delivery.SENDING:
+                # A worker died mid-attempt; if it had in fact sent the mail, the client gets it
+                # twice, which beats never.
+                moved = ChangeOrder.objects.filter(
+                    pk=pk, delivery=ChangeOrder.Delivery.SENDING, delivery_at__lt=cutoff
+                ).update(delivery=ChangeOrder.Delivery.QUEUED, delivery_at=now)
+                if not moved:
+                    continue
+            enqueue_on_commit(deliver_change_order, pk, None)
+            resumed += 1
+    return resumed
 
 
 @transaction.atomic
@@ -313,10 +545,14 @@ def withdraw(*, co: ChangeOrder, actor: User) -> ChangeOrder:
     locked = ChangeOrder.objects.select_for_update().get(pk=co.pk)
     if locked.status not in (ChangeOrder.Status.DRAFT, ChangeOrder.Status.SENT):
         raise ChangeOrderError("not_open")
+    if locked.delivery == ChangeOrder.Delivery.SENDING and not delivery_is_stuck(locked):
+        raise ChangeOrderError("being_sent")  # the mail may be on its way; ask again shortly
     was_sent = locked.status == ChangeOrder.Status.SENT
     locked.status = ChangeOrder.Status.WITHDRAWN
     locked.decided_at = timezone.now()
-    locked.save(update_fields=["status", "decided_at", "updated_at"])
+    if locked.is_being_delivered:  # a queued e-mail is not sent (its task finds it withdrawn)
+        locked.delivery = ChangeOrder.Delivery.NONE
+    locked.save(update_fields=["status", "decided_at", "delivery", "updated_at"])
     if was_sent:
         project_services.record_event(
             project=locked.project,
@@ -377,6 +613,7 @@ def _open_for(link: PortalLink, number: str) -> ChangeOrder:
 
 
 @transaction.atomic
+@health.refresh_once()  # the ledger event and the new version: one refresh
 def accept(
     *,
     link: PortalLink,
@@ -422,6 +659,7 @@ def accept(
     )
     _grow_agreement(co)
     _notify(co, "change_order_accepted")
+    webhooks.change_order_decided(co.workspace_id, co.pk, accepted=True)
     return co
 
 
@@ -463,11 +701,13 @@ def decline(
         event=ChangeOrderDeclined(date=timezone.localdate(), ref=co.number, note="declined"),
     )
     _notify(co, "change_order_declined")
+    webhooks.change_order_decided(co.workspace_id, co.pk, accepted=False)
     return co
 
 
-def _notify(co: ChangeOrder, kind: str) -> None:
-    """A notification for each owner of the workspace, and an e-mail after the commit."""
+def _notify(co: ChangeOrder, kind: str, *, email: bool = True) -> None:
+    """A notification for each owner of the workspace, and (``email``) an e-mail to each, queued
+    after the commit."""
     owners = list(
         User.objects.filter(
             memberships__workspace_id=co.workspace_id, memberships__role=Membership.Role.OWNER
@@ -477,8 +717,10 @@ def _notify(co: ChangeOrder, kind: str) -> None:
         Notification(workspace_id=co.workspace_id, user=u, change_order=co, kind=kind)
         for u in owners
     )
-    pk = co.pk
-    transaction.on_commit(lambda: mail.notify_owners(pk, kind))
+    if email:
+        from scopeline.changeorders.tasks import notify_owners
+
+        enqueue_on_commit(notify_owners, co.pk, kind)
 
 
 # -- portal links -----------------------------------------------------------------------------
@@ -498,6 +740,12 @@ def create_portal_link(
 ) -> tuple[PortalLink, str]:
     """A new private link for ``client``; the token is returned once and stored hashed."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
+    return _new_link(client=client, actor=actor, token=token, days=days), token
+
+
+def _new_link(
+    *, client: Client, actor: User | None, token: str, days: int = PORTAL_DAYS
+) -> PortalLink:
     link = PortalLink.objects.create(
         workspace_id=client.workspace_id,
         client=client,
@@ -513,7 +761,7 @@ def create_portal_link(
         obj=link,
         detail={"client": client.pk, "hint": link.hint},
     )
-    return link, token
+    return link
 
 
 def resolve_link(token: str) -> PortalLink:

@@ -34,6 +34,10 @@ ERRORS = {
         "The client has no e-mail address. Add one to the client, or send without e-mail and "
         "copy the portal link."
     ),
+    "being_sent": lambda: _(
+        "Its e-mail is being sent; wait until it has gone out (or failed) and try again."
+    ),
+    "not_retryable": lambda: _("Its e-mail is already on its way."),
 }
 
 
@@ -112,8 +116,8 @@ def change_order_new(request: HttpRequest, membership: Membership) -> HttpRespon
 @workspace_view
 def change_order_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     co = _order(membership, pk)
-    if co.status != ChangeOrder.Status.DRAFT:
-        messages.error(request, ERRORS["not_draft"]())
+    if co.status != ChangeOrder.Status.DRAFT or co.is_being_delivered:
+        messages.error(request, ERRORS["being_sent" if co.is_being_delivered else "not_draft"]())
         return redirect("change_order_detail", ws=membership.workspace.slug, pk=co.pk)
     form, lines = _editor(
         request,
@@ -148,11 +152,15 @@ def change_order_edit(request: HttpRequest, membership: Membership, pk: int) -> 
 def change_order_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     services.expire_overdue(workspace_id=membership.workspace.pk)
     co = _order(membership, pk)
+    error = co.delivery_error
     return render(
         request,
         "changeorders/detail.html",
         {
             "co": co,
+            # Our own reasons are codes, translated here; a mail server's reply is shown as is.
+            "delivery_error": ERRORS[error]() if error in ERRORS else error,
+            "delivery_stuck": services.delivery_is_stuck(co),
             "document": render_document(co),
             "portal_url": request.session.pop(f"portal-url-{co.pk}", None),
             "record": services.acceptance_record(co) if co.document_sha256 else None,
@@ -168,19 +176,22 @@ def change_order_action(request: HttpRequest, membership: Membership, pk: int) -
     action = request.POST.get("action", "")
     user = _user(request)
     try:
-        if action in ("send", "send_quietly"):
-            co, url = services.send_change_order(
-                co=co, actor=user, site_url=settings.SITE_URL, email=action == "send"
+        if action == "send":
+            co = services.send_by_email(co=co, actor=user)
+            messages.success(
+                request,
+                _("The e-mail to %(email)s is on its way; this page shows when it has gone out.")
+                % {"email": co.delivery_to},
             )
+        elif action == "retry":
+            co = services.retry_delivery(co=co, actor=user)
+            messages.success(
+                request, _("The e-mail to %(email)s is queued again.") % {"email": co.delivery_to}
+            )
+        elif action == "send_quietly":
+            co, url = services.mark_sent(co=co, actor=user, site_url=settings.SITE_URL)
             request.session[f"portal-url-{co.pk}"] = url
-            if action == "send":
-                messages.success(
-                    request,
-                    _("Sent to %(email)s with a link to the client portal.")
-                    % {"email": co.project.client.email},
-                )
-            else:
-                messages.success(request, _("Marked as sent. Copy the portal link for the client."))
+            messages.success(request, _("Marked as sent. Copy the portal link for the client."))
         elif action == "withdraw":
             services.withdraw(co=co, actor=user)
             messages.success(request, _("Change order withdrawn."))
@@ -195,11 +206,6 @@ def change_order_action(request: HttpRequest, membership: Membership, pk: int) -
             raise Http404
     except services.ChangeOrderError as exc:
         messages.error(request, ERRORS[str(exc)]())
-    except OSError as exc:  # the mail server refused or could not be reached: nothing changed
-        messages.error(
-            request,
-            _("The e-mail could not be sent (%(error)s); nothing was changed.") % {"error": exc},
-        )
     return redirect("change_order_detail", ws=membership.workspace.slug, pk=co.pk)
 
 

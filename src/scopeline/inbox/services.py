@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from scopeline.accounts.models import User
 from scopeline.accounts.services import audit
+from scopeline.api import webhooks
 from scopeline.core import compose_reply
 from scopeline.core.events import (
     AdviceOverridden,
@@ -23,6 +24,7 @@ from scopeline.core.events import (
 from scopeline.core.replies.bank import TONES
 from scopeline.core.triage.contract import ACTIONS
 from scopeline.core.triage.text import clean_message
+from scopeline.health import services as health
 from scopeline.inbox.engine import get_engine
 from scopeline.projects import services as project_services
 from scopeline.projects.models import ClientRequest, Project
@@ -97,6 +99,8 @@ def submit_request(
         obj=request,
         detail={"kind": verdict.kind, "action": verdict.action},
     )
+    health.project_changed(project)
+    webhooks.request_triaged(project.workspace_id, request.pk)
     return request
 
 
@@ -186,6 +190,7 @@ def decide_request(
             project=project, actor=actor, event=event, request=locked, refresh=False
         )
     project_services.refresh_summary(project)
+    health.project_changed(project)
     if action == "change_order" and (locked.estimate_hours > 0 or locked.price_amount):
         from scopeline.changeorders.services import draft_from_request
 

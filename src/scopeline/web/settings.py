@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
 from scopeline.web.env import env_bool, env_int, env_list, env_str
@@ -66,6 +67,11 @@ INSTALLED_APPS = [
     "scopeline.intake",
     "scopeline.api",
     "scopeline.backup",
+    # Background work (issue 8): the database queue of the default task engine ("rq" adds
+    # django_rq below, for `manage.py rqworker` and its admin pages).
+    "django_tasks_db",
+    # The API's docs page (Swagger UI) from its own static files, not from a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +175,14 @@ STORAGES = {
     },
 }
 
+# -- uploaded and received files (e-mail intake: raw messages and attachments) ----------------
+# Served only through views that check the workspace (no MEDIA_URL).
+MEDIA_ROOT = Path(env_str("SCOPELINE_MEDIA_DIR", str(DATA_DIR / "media"))).resolve()
+INTAKE_MAX_EMAIL_BYTES = env_int("SCOPELINE_INTAKE_MAX_EMAIL_MB", 25) * 1024 * 1024
+INTAKE_MAX_ATTACHMENT_BYTES = env_int("SCOPELINE_INTAKE_MAX_ATTACHMENT_MB", 10) * 1024 * 1024
+INTAKE_MAX_ATTACHMENTS = 20
+INTAKE_IMAP_TIMEOUT = 30
+
 # -- mail -------------------------------------------------------------------------------------
 # Django 6.1's MAILERS (the EMAIL_* settings are deprecated). Without EMAIL_HOST, mail is
 # printed to the console, which suits `make run` on one machine.
@@ -192,6 +206,38 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Scopeline <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# -- background work ------------------------------------------------------------------------
+# Django's tasks framework. "database": the queue is a table in the app's own database and
+# `manage.py db_worker` runs it (`make run` starts one); no broker. "rq": RQ on Redis
+# (REDIS_URL), drained by any number of `manage.py rqworker --with-scheduler default`
+# processes on any number of machines. "immediate": run inline, in the caller (tests, one-off
+# scripts). docs/architecture.md, "Background work", says how to write a task.
+TASKS_ENGINE = env_str("SCOPELINE_TASKS", "database")
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+TASK_QUEUES = ["default"]
+_TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES},
+    "rq": {
+        "BACKEND": "scopeline.web.rq_backend.RQBackend",
+        "QUEUES": TASK_QUEUES,
+        "OPTIONS": {
+            "job_timeout": env_int("SCOPELINE_TASK_TIMEOUT", 300),
+            "result_ttl": env_int("SCOPELINE_TASK_RESULT_TTL", 86400),
+        },
+    },
+    "immediate": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+}
+if TASKS_ENGINE not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"SCOPELINE_TASKS must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_ENGINE!r}"
+    )
+TASKS = {"default": _TASK_BACKENDS[TASKS_ENGINE]}
+if TASKS_ENGINE == "rq":
+    INSTALLED_APPS.append("django_rq")
+# Queues of the "rq" engine, read by django_rq (and its `rqworker` command).
+RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300} for name in TASK_QUEUES}
+RQ = {"WORKER_CLASS": "scopeline.web.rq_backend.Worker"}
 
 # -- security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

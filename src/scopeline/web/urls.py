@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from scopeline.accounts import urls as accounts_urls
 from scopeline.accounts import views as accounts_views
+from scopeline.api import urls as api_urls
 from scopeline.changeorders import urls as changeorders_urls
 from scopeline.clients import urls as clients_urls
 from scopeline.dashboard import urls as dashboard_urls
@@ -22,6 +23,7 @@ workspace_patterns = [
     *health_urls.workspace_urlpatterns,
     *timeimport_urls.workspace_urlpatterns,
     *intake_urls.workspace_urlpatterns,
+    *api_urls.workspace_urlpatterns,
 ]
 
 urlpatterns = [
@@ -30,6 +32,7 @@ urlpatterns = [
     path("w/<slug:ws>/", include(workspace_patterns)),
     path("p/", include(changeorders_urls.portal_urlpatterns)),
     path("admin/", admin.site.urls),
+    *api_urls.urlpatterns,
 ]
 
 admin.site.site_header = "Scopeline operations"
