@@ -127,8 +127,8 @@ def main() -> None:
         "--task",
         choices=["intake", "inbox"],
         default="intake",
-        help="intake.tasks.triage_email on stored e-mails (default), or bench/mail_queue_tasks.py's "
-        "triage_message on the message text",
+        help="intake.tasks.triage_email on stored e-mails (default), or "
+        "bench/mail_queue_tasks.py's triage_message on the message text",
     )
     options = parser.parse_args()
 
