@@ -208,7 +208,9 @@ def test_a_read_token_cannot_write(api: Api) -> None:
 def test_tokens_are_stored_hashed_and_never_dumped(api: Api) -> None:
     assert api.call("GET", "/projects").status_code == 200
     out = StringIO()
-    call_command("dumpdata", "--all", exclude=["django_rq"], stdout=out)
+    # django_rq's queue dashboard is an unmanaged model without a table, when it is installed.
+    skip = ["django_rq"] if apps.is_installed("django_rq") else []
+    call_command("dumpdata", "--all", exclude=skip, stdout=out)
     dump = out.getvalue()
     for token in (api.write, api.read, api.stranger):
         secret = token.split("_", 2)[2]

@@ -53,7 +53,7 @@ class Webhook(models.Model):
         REQUEST_TRIAGED = "request.triaged", _("A client message is triaged")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="webhooks")
-    url = models.URLField(_("address"), max_length=500)
+    url = models.URLField(_("endpoint URL"), max_length=500)
     secret = models.CharField(max_length=100)
     events = models.JSONField(default=list)
     active = models.BooleanField(default=True)

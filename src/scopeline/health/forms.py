@@ -30,7 +30,7 @@ class ThresholdsForm(forms.Form):
         help_text=_("More than this many in the window raises the flag."),
     )
     rate_floor_percent = forms.DecimalField(
-        label=_("Rate floor (% of the agreed rate)"),
+        label=_("Rate floor (percent of the agreed rate)"),
         min_value=Decimal(0),
         max_value=Decimal(100),
         max_digits=5,

@@ -42,7 +42,7 @@ class HealthSettings(models.Model):
         _("out-of-scope requests allowed in the window"), default=2
     )
     rate_floor_percent = models.DecimalField(
-        _("rate floor (% of the agreed rate)"),
+        _("rate floor (percent of the agreed rate)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal(70),

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
             name='Webhook',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=500, verbose_name='address')),
+                ('url', models.URLField(max_length=500, verbose_name='endpoint URL')),
                 ('secret', models.CharField(max_length=100)),
                 ('events', models.JSONField(default=list)),
                 ('active', models.BooleanField(default=True)),

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('out_of_scope_window_days', models.PositiveIntegerField(default=30, verbose_name='out-of-scope window (days)')),
                 ('out_of_scope_per_window', models.PositiveIntegerField(default=2, verbose_name='out-of-scope requests allowed in the window')),
-                ('rate_floor_percent', models.DecimalField(decimal_places=2, default=Decimal('70'), max_digits=5, verbose_name='rate floor (% of the agreed rate)')),
+                ('rate_floor_percent', models.DecimalField(decimal_places=2, default=Decimal('70'), max_digits=5, verbose_name='rate floor (percent of the agreed rate)')),
                 ('rate_floors', models.JSONField(blank=True, default=dict, verbose_name='rate floors per currency')),
                 ('over_budget_percent', models.DecimalField(decimal_places=2, default=Decimal('20'), max_digits=6, verbose_name='hours over budget (%)')),
                 ('payment_grace_days', models.PositiveIntegerField(default=14, verbose_name='payment grace (days)')),
