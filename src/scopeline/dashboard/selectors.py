@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property
 from typing import Final, Literal
@@ -17,6 +17,7 @@ from scopeline.accounts.models import Workspace
 from scopeline.changeorders.models import ChangeOrder
 from scopeline.clients.models import Client
 from scopeline.core.money import quantize
+from scopeline.health.models import ClientHealth
 from scopeline.projects.models import ClientRequest, Project
 
 
@@ -240,11 +241,16 @@ def month_starts(today: dt.date, months: int = MONTHS) -> list[dt.date]:
     return starts[::-1]
 
 
-def client_rows(workspace: Workspace, *, today: dt.date, months: int = MONTHS) -> list[ClientRow]:
+def client_rows(
+    workspace: Workspace, *, today: dt.date, months: int = MONTHS, with_months: bool = True
+) -> list[ClientRow]:
     """Every client of the workspace with its health reading, the figures of its projects that
     are not archived, and its creep per month: four queries, whatever the amount of data (the
     ledgers are read through the projects' summary columns, the requests are counted in the
-    database)."""
+    database). Without ``with_months`` the months are left empty (three queries): a page that
+    shows some of the rows adds them with :func:`with_creep_months`."""
+    # The stored trends are only read (and decoded) with the months: for the rows shown.
+    trend_field = "health__trend" if with_months else "health__computed_on"
     clients = Client.objects.filter(workspace=workspace).values_list(
         "pk",
         "name",
@@ -253,13 +259,13 @@ def client_rows(workspace: Workspace, *, today: dt.date, months: int = MONTHS) -
         "health__consider_ending",
         "health__creep_rate",
         "health__computed_on",
-        "health__trend",
+        trend_field,
     )
     owners, projects = _projects(workspace, today=today)
     by_client: dict[int, list[ProjectRow]] = {}
     for project in projects:
         by_client.setdefault(project.client_id, []).append(project)
-    creep = _creep_by_month(workspace, owners, today=today, months=months)
+    creep = _creep_by_month(workspace, owners, today=today, months=months) if with_months else {}
     starts = month_starts(today, months)
     none = tuple(MonthCreep(m, 0, 0) for m in starts)
     rows = []
@@ -275,7 +281,7 @@ def client_rows(workspace: Workspace, *, today: dt.date, months: int = MONTHS) -
                 consider_ending=bool(ending),
                 creep_rate=rate,
                 computed_on=computed_on,
-                stored_trend=trend,
+                stored_trend=trend if with_months else None,
                 months=none
                 if counts is None
                 else tuple(MonthCreep(m, *counts.get(m, (0, 0))) for m in starts),
@@ -379,8 +385,36 @@ def _figures(projects: list[ProjectRow]) -> tuple[CurrencyFigures, ...]:
     return tuple(figures)
 
 
+def with_creep_months(
+    workspace: Workspace, rows: Sequence[ClientRow], *, today: dt.date, months: int = MONTHS
+) -> list[ClientRow]:
+    """``rows`` with their creep per month and their health trend, read for those clients only
+    (two queries)."""
+    clients = [row.pk for row in rows]
+    creep = _creep_by_month(workspace, {}, today=today, months=months, clients=clients)
+    trends = dict(
+        ClientHealth.objects.filter(workspace=workspace, client_id__in=clients).values_list(
+            "client_id", "trend"
+        )
+    )
+    starts = month_starts(today, months)
+    return [
+        replace(
+            row,
+            months=tuple(MonthCreep(m, *creep.get(row.pk, {}).get(m, (0, 0))) for m in starts),
+            stored_trend=trends.get(row.pk),
+        )
+        for row in rows
+    ]
+
+
 def _creep_by_month(
-    workspace: Workspace, owners: dict[int, int], *, today: dt.date, months: int
+    workspace: Workspace,
+    owners: dict[int, int],
+    *,
+    today: dt.date,
+    months: int,
+    clients: Sequence[int] | None = None,
 ) -> dict[int, dict[dt.date, tuple[int, int]]]:
     """Client id -> first day of the month -> (requests received, of them out of scope), in
     the current time zone, for the last ``months`` months: one GROUP BY in the database, by
@@ -388,15 +422,19 @@ def _creep_by_month(
     first = month_starts(today, months)[0]
     since = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
     counts: dict[int, dict[dt.date, tuple[int, int]]] = {}
+    requests = ClientRequest.objects.filter(workspace=workspace, received_at__gte=since)
+    key = "project_id"
+    if clients is not None:  # a few clients: group by client in the database
+        requests = requests.filter(project__client_id__in=clients)
+        key = "project__client_id"
     rows = (
-        ClientRequest.objects.filter(workspace=workspace, received_at__gte=since)
-        .annotate(month=TruncMonth("received_at", output_field=DateField()))
-        .values_list("project_id", "month")
+        requests.annotate(month=TruncMonth("received_at", output_field=DateField()))
+        .values_list(key, "month")
         .annotate(n=Count("id"), out=Count("id", filter=CREEP))
         .order_by()
     )
-    for project_id, month, n, out in rows:
-        client = counts.setdefault(owners.get(project_id, 0), {})
+    for owner, month, n, out in rows:
+        client = counts.setdefault(owner if clients is not None else owners.get(owner, 0), {})
         had, had_out = client.get(month, (0, 0))
         client[month] = (had + n, had_out + out)
     return counts

@@ -78,10 +78,12 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
     today = timezone.localdate()
     order = request.GET.get("sort", "health")
     order = order if order in selectors.SORTS else "health"
-    rows = selectors.sort_clients(selectors.client_rows(workspace, today=today), order)
+    rows = selectors.sort_clients(
+        selectors.client_rows(workspace, today=today, with_months=False), order
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     texts = _Texts(selectors.month_starts(today))
-    shown: list[ClientRow] = list(page.object_list)
+    shown = selectors.with_creep_months(workspace, list(page.object_list), today=today)
     return render(
         request,
         "dashboard/index.html",
