@@ -23,7 +23,7 @@ from django.utils import timezone
 from scopeline.accounts.models import User, Workspace
 from scopeline.accounts.services import audit
 from scopeline.clients.models import Client
-from scopeline.core.health import Thresholds, client_health, health_trend
+from scopeline.core.health import Thresholds, client_health_with_trend
 from scopeline.core.replies.bank import TONES
 from scopeline.health.models import ClientHealth, ExitKitChoice, HealthSettings
 from scopeline.health.selectors import client_histories, thresholds_for
@@ -57,8 +57,7 @@ def refresh_client_health(
     if thresholds is None:
         thresholds = thresholds_for(client.workspace_id)
     histories = client_histories(client)
-    health = client_health(histories, thresholds, today)
-    trend = health_trend(histories, thresholds, today, weeks=TREND_WEEKS)
+    health, trend = client_health_with_trend(histories, thresholds, today, weeks=TREND_WEEKS)
     fields: dict[str, object] = {
         "score": health.score,
         "consider_ending": health.consider_ending,
