@@ -33,6 +33,20 @@ if TYPE_CHECKING:
 EXIT_BAD_INPUT = 2
 F = TypeVar("F", bound=Callable[..., object])
 
+
+def _format_option(
+    text: str = "text for people, json for scripts (amounts as exact decimal strings).",
+) -> Callable[[F], F]:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=text,
+    )
+
+
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -137,14 +151,7 @@ def check(files: tuple[str, ...], quiet: bool) -> None:
     default=None,
     help="Language of the statement (en, fi, ro, zh-Hant, zh-Hans). Default: the client's.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for scripts (amounts as exact decimal strings).",
-)
+@_format_option()
 def status(file: str, lang: Language | None, fmt: str) -> None:
     """Show where the project in FILE stands: money, allowances, hours, and the statement.
 
@@ -357,13 +364,8 @@ def _advice(files: tuple[str, ...]) -> AdviceLibrary:
 )
 @click.argument("message", required=False)
 @_tone_option()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: the verdict in brief and the draft; json: the verdict plus a 'reply' object.",
+@_format_option(
+    "text: the verdict in brief and the draft; json: the verdict plus a 'reply' object."
 )
 @_batch_options("verdicts and replies")
 @click.option(
@@ -498,13 +500,8 @@ def _reply_batch(
 )
 @_tone_option()
 @click.option("--lang", type=_LanguageType(), help="Language of the text (default: the client's).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: the parts (status, options, farewell, money options with amounts) and the text.",
+@_format_option(
+    "json: the parts (status, options, farewell, money options with amounts) and the text."
 )
 def exit_command(agreement_file: str, tone: str, lang: Language | None, fmt: str) -> None:
     """The exit kit: where the project stands, two priced options to continue, a farewell,
@@ -571,14 +568,7 @@ class _HoursPerDayType(click.ParamType):  # type: ignore[type-arg]
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @_today_option("the check")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for scripts (amounts as exact decimal strings).",
-)
+@_format_option()
 def health(file: str, today: dt.datetime | None, fmt: str) -> None:
     """The project's red flags with their evidence, its health score and the weekly trend.
 
@@ -636,14 +626,7 @@ def health(file: str, today: dt.datetime | None, fmt: str) -> None:
     show_default=True,
     help="Hours of work on the project per working day.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for scripts (amounts as exact decimal strings).",
-)
+@_format_option()
 def lead(file: str, today: dt.datetime | None, hours_per_day: Decimal, fmt: str) -> None:
     """The lead check, before signing: the budget and the deadline in FILE against the scope's
     estimated hours and the hourly rate. Walk away from unrealistic ones.

@@ -256,20 +256,7 @@ def hours_chart(
         legend.append((budget_label, "line", {"class": "legend-swatch budget"} | dashed))
     body, top = _legend(legend, width)
     ticks = nice_ticks(max([*values, budget or Decimal(0)]) * Decimal("1.1"))
-    labels = [format_value(t) for t in ticks]
-    x0 = min(max(max(map(_text_width, labels)) + 12, Decimal(32)), Decimal(width) * Decimal("0.4"))
-    x1, y0, y1 = Decimal(width - 2 * PAD), Decimal(top + 6), Decimal(height - 24)
-    if y1 - y0 < 40:
-        raise ValueError(f"height {height} leaves no room for the plot under the legend")
-
-    def ypos(value: Decimal) -> Decimal:
-        return y1 - value / ticks[-1] * (y1 - y0)
-
-    for tick, label in zip(ticks, labels, strict=True):
-        body.append(_line("grid", (x0, ypos(tick)), (x1, ypos(tick)), GRID))
-        body.append(_text(x0 - 6, ypos(tick) + 4, label, "tick-label", "end", MUTED))
-    body.append(_line("axis", (x0, y0), (x0, y1), MUTED))
-    body.append(_line("axis", (x0, y1), (x1, y1), MUTED))
+    x0, x1, y0, y1, ypos = _value_axis(body, ticks, format_value, width, height, top)
     if budget is not None:
         y = ypos(budget)
         body.append(_line("budget", (x0, y), (x1, y), MUTED, **{"stroke-dasharray": "6 4"}))
@@ -440,20 +427,7 @@ def trend_chart(
         ticks = nice_ticks(upper)
     else:
         ticks = nice_ticks(highest * Decimal("1.1"))
-    labels = [format_value(t) for t in ticks]
-    x0 = min(max(max(map(_text_width, labels)) + 12, Decimal(32)), Decimal(width) * Decimal("0.4"))
-    x1, y0, y1 = Decimal(width - 2 * PAD), Decimal(top + 6), Decimal(height - 24)
-    if y1 - y0 < 40:
-        raise ValueError(f"height {height} leaves no room for the plot under the legend")
-
-    def ypos(value: Decimal) -> Decimal:
-        return y1 - value / ticks[-1] * (y1 - y0)
-
-    for tick, label in zip(ticks, labels, strict=True):
-        body.append(_line("grid", (x0, ypos(tick)), (x1, ypos(tick)), GRID))
-        body.append(_text(x0 - 6, ypos(tick) + 4, label, "tick-label", "end", MUTED))
-    body.append(_line("axis", (x0, y0), (x0, y1), MUTED))
-    body.append(_line("axis", (x0, y1), (x1, y1), MUTED))
+    x0, x1, y0, y1, ypos = _value_axis(body, ticks, format_value, width, height, top)
     if threshold is not None:
         y = ypos(threshold)
         body.append(_line("threshold", (x0, y), (x1, y), MUTED, **{"stroke-dasharray": "6 4"}))
@@ -691,3 +665,30 @@ def sparkline(
     # A fixed size, unlike the other charts: it sits in a table cell, beside a number.
     svg = _svg("sparkline", width, height, title, body)
     return svg.replace(' width="100%"', f' width="{width}" height="{height}"', 1)
+
+
+def _value_axis(
+    body: list[str],
+    ticks: Sequence[Decimal],
+    format_value: Callable[[Decimal], str],
+    width: int,
+    height: int,
+    top: int,
+) -> tuple[Decimal, Decimal, Decimal, Decimal, Callable[[Decimal], Decimal]]:
+    """The plot area under a legend ``top`` high, its grid lines with their labels and the two
+    axes, appended to ``body``: (x0, x1, y0, y1, the y of a value)."""
+    labels = [format_value(t) for t in ticks]
+    x0 = min(max(max(map(_text_width, labels)) + 12, Decimal(32)), Decimal(width) * Decimal("0.4"))
+    x1, y0, y1 = Decimal(width - 2 * PAD), Decimal(top + 6), Decimal(height - 24)
+    if y1 - y0 < 40:
+        raise ValueError(f"height {height} leaves no room for the plot under the legend")
+
+    def ypos(value: Decimal) -> Decimal:
+        return y1 - value / ticks[-1] * (y1 - y0)
+
+    for tick, label in zip(ticks, labels, strict=True):
+        body.append(_line("grid", (x0, ypos(tick)), (x1, ypos(tick)), GRID))
+        body.append(_text(x0 - 6, ypos(tick) + 4, label, "tick-label", "end", MUTED))
+    body.append(_line("axis", (x0, y0), (x0, y1), MUTED))
+    body.append(_line("axis", (x0, y1), (x1, y1), MUTED))
+    return x0, x1, y0, y1, ypos
