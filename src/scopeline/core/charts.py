@@ -577,20 +577,7 @@ def stacked_column_chart(
     body, top = _series_legend(series, width)
     totals = [sum(c.values, Decimal(0)) for c in columns]
     ticks = nice_ticks(max(totals, default=Decimal(0)))
-    labels = [format_value(t) for t in ticks]
-    x0 = min(max(max(map(_text_width, labels)) + 12, Decimal(32)), Decimal(width) * Decimal("0.4"))
-    x1, y0, y1 = Decimal(width - 2 * PAD), Decimal(top + 18), Decimal(height - 24)
-    if y1 - y0 < 40:
-        raise ValueError(f"height {height} leaves no room for the plot under the legend")
-
-    def ypos(value: Decimal) -> Decimal:
-        return y1 - value / ticks[-1] * (y1 - y0)
-
-    for tick, label in zip(ticks, labels, strict=True):
-        body.append(_line("grid", (x0, ypos(tick)), (x1, ypos(tick)), GRID))
-        body.append(_text(x0 - 6, ypos(tick) + 4, label, "tick-label", "end", MUTED))
-    body.append(_line("axis", (x0, y0), (x0, y1), MUTED))
-    body.append(_line("axis", (x0, y1), (x1, y1), MUTED))
+    x0, x1, y0, y1, ypos = _value_axis(body, ticks, format_value, width, height, top + 12)
     if not columns:
         if empty_label:
             body.append(_text((x0 + x1) / 2, (y0 + y1) / 2, empty_label, "empty", "middle", MUTED))
