@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scopeline.core import Agreement, agreement_from_data, load_agreement
+from scopeline.core import Agreement, load_agreement
 from scopeline.core.agreement import Deposit, Price
 from scopeline.core.events import (
     AdviceOverridden,
@@ -46,6 +46,7 @@ from scopeline.core.health import (
     health_trend,
     project_flags,
 )
+from tests.test_ledger import make as ledger_agreement
 
 D = Decimal
 TODAY = dt.date(2026, 12, 1)
@@ -70,37 +71,19 @@ def make(
     start: str | None = None,
     deadline: str | None = None,
 ) -> Agreement:
-    price: dict[str, Any] = {"model": model}
-    if amount is not None:
-        price["amount"] = amount
-    if rate is not None:
-        price["hourly_rate"] = rate
-    allowances: dict[str, Any] = {}
-    if concepts is not None:
-        allowances["concepts"] = concepts
-    if rounds is not None:
-        allowances["revision_rounds"] = rounds
-    data: dict[str, Any] = {
-        "version": 1,
-        "project": "Website",
-        "client": {"name": "Acme", "language": "en"},
-        "provider": {"name": "Studio"},
-        "currency": "EUR",
-        "price": price,
-        "scope": [
-            {"id": f"item{i}", "title": f"Item {i}", "hours": hours}
-            for i, hours in enumerate(scope_hours)
-        ]
-        or [{"id": "item", "title": "Item"}],
-        "allowances": allowances,
-    }
-    if deposit is not None:
-        data["deposit"] = {"percent": deposit}
-    if start is not None:
-        data["start"] = start
-    if deadline is not None:
-        data["deadline"] = deadline
-    return agreement_from_data(data)
+    """The ledger tests' agreement, with one 200-hour item and no goodwill budget."""
+    return ledger_agreement(
+        model=model,
+        amount=amount,
+        rate=rate,
+        deposit=deposit,
+        concepts=concepts,
+        rounds=rounds,
+        scope_hours=scope_hours,
+        start=start,
+        deadline=deadline,
+        goodwill="0",
+    )
 
 
 def req(

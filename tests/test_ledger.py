@@ -46,6 +46,8 @@ def make(
     goodwill: str = "4",
     scope_hours: Sequence[str] = ("30", "6"),
     ledger: Sequence[dict[str, Any]] = (),
+    start: str | None = None,
+    deadline: str | None = None,
 ) -> Agreement:
     price: dict[str, Any] = {"model": model}
     if amount is not None:
@@ -75,6 +77,10 @@ def make(
     }
     if deposit is not None:
         data["deposit"] = {"percent": deposit}
+    if start is not None:
+        data["start"] = start
+    if deadline is not None:
+        data["deadline"] = deadline
     return agreement_from_data(data)
 
 
